@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm test`: checks that what the suites need is installed (and says exactly what to install
+// when it is not), then type-checks, builds and runs every suite in order.
+//
+//   npm test                    everything
+//   npm test -- server browser  only these suites (typecheck and build always run)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+/** name -> what it needs and how to run it */
+const SUITES = {
+  server: { needs: [], run: ['npm', ['run', '--silent', 'test:server']] },
+};
+
+const requirements = {
+  chromium: {
+    ok: () => existsSync(CHROME),
+    fix: `Chromium not found at ${CHROME}. Install it with "sudo apt-get install -y chromium", or set CHROME_PATH to a Chromium/Chrome binary.`,
+  },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted) {
+  if (!SUITES[name]) {
+    console.error(`unknown suite "${name}"; suites: ${Object.keys(SUITES).join(', ')}`);
+    process.exit(2);
+  }
+}
+const suites = wanted.length ? wanted : Object.keys(SUITES);
+
+const missing = [...new Set(suites.flatMap((s) => SUITES[s].needs))].filter((r) => !requirements[r].ok());
+if (missing.length) {
+  console.error('npm test cannot run: missing prerequisites.\n');
+  for (const r of missing) console.error(`  - ${requirements[r].fix}`);
+  console.error('\nOn Debian/Ubuntu, as root, .ci/run installs all of them.');
+  process.exit(1);
+}
+
+function step(label, cmd, args) {
+  console.log(`\n=== ${label}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, CHROME_PATH: CHROME } });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (r.status !== 0) {
+    console.error(`\n=== ${label}: FAILED after ${secs} s`);
+    process.exit(r.status ?? 1);
+  }
+  console.log(`=== ${label}: passed in ${secs} s`);
+}
+
+step('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+step('build', 'npm', ['run', '--silent', 'build']);
+for (const s of suites) step(`${s} tests`, ...SUITES[s].run);
+console.log('\nAll suites passed.');

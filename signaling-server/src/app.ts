@@ -1,0 +1,411 @@
+/**
+ * createSignalingServer(): the reference signaling server for peer-call,
+ * built but not listening. It serves the demo and the script-tag bundle over
+ * express and speaks wire protocol v1 (src/signaling/protocol.ts,
+ * docs/protocol.md) over Socket.IO.
+ *
+ * The server only relays small metadata between members of one room; media
+ * never passes through it.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  ErrorCode,
+  IceServer,
+  JoinAnswer,
+  JoinRequest,
+  PeerInfo,
+  Refusal,
+  ServerToClientEvents,
+} from '../../src/signaling/protocol.js';
+import { createMetrics, type Metrics, type RefusalReason } from './metrics.js';
+import { isOriginAllowed, normaliseOriginEntry, type OriginPolicy } from './origins.js';
+import { MessageRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { MemoryRoomStore, type RoomStore } from './rooms.js';
+import { verifyJoinToken } from './tokens.js';
+import { turnCredentials, type TurnOptions } from './turn.js';
+import { parseJoin, parseSignal } from './validate.js';
+
+export interface SignalingServerOptions {
+  /**
+   * Origins allowed besides the server's own (exact, `https://*.example.com`,
+   * or `*`). Default: none.
+   */
+  allowedOrigins?: readonly string[];
+  /** Allow pages on localhost / 127.0.0.1 / [::1]. Default: true unless NODE_ENV=production. */
+  allowLocalhost?: boolean;
+  /** Peers per room. A full mesh costs every peer one upload per other peer; default 6. */
+  maxPeersPerRoom?: number;
+  /** When set, `join` requires a token signed with this secret (see tokens.ts). */
+  joinSecret?: string;
+  /** coturn `static-auth-secret` and TURN URLs: join answers carry short-lived credentials. */
+  turn?: TurnOptions;
+  /** ICE servers handed out as they are (e.g. STUN), before any TURN entry. Default: none. */
+  iceServers?: IceServer[];
+  /** Per-connection message rate limit. Default: 50/s sustained, bursts of 200, dropped after 200 refusals in 10 s. */
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Largest Socket.IO message in bytes. Default 64 KiB. */
+  maxHttpBufferSize?: number;
+  /** How long a member whose connection dropped keeps its place and id. Default 15 s. */
+  resumeGraceMs?: number;
+  /** Engine.IO heartbeat: a vanished client is noticed after at most interval + timeout. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  /** Where rooms live. Default: in memory (single node). */
+  store?: RoomStore;
+  logger?: Logger;
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Collect Node.js process metrics too. Default true. */
+  defaultMetrics?: boolean;
+  /** express "trust proxy" setting, for deployments behind a reverse proxy. */
+  trustProxy?: boolean | number | string;
+  /** Package root holding demo/ and dist/. Default: this package. */
+  root?: string;
+}
+
+export interface SignalingServer {
+  app: Express;
+  httpServer: HttpServer;
+  io: Server<ClientToServerEvents, ServerToClientEvents>;
+  metrics: Metrics;
+  logger: Logger;
+  /** Starts listening; resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Graceful shutdown: tells every client (`server-shutdown`, so they
+   * reconnect and resume), closes connections and the HTTP server.
+   */
+  close(): Promise<void>;
+}
+
+type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+type Ack = (answer: unknown) => void;
+
+const DEFAULT_RATE_LIMIT: RateLimitOptions = { rate: 50, burst: 200, disconnectAfter: 200, windowMs: 10_000 };
+const DEFAULT_NAME = 'Guest';
+
+/**
+ * A peer id is derived from its resume secret (SHA-256, first 128 bits,
+ * base64url). Holding the secret is the proof of identity, no server-side
+ * state or shared key is needed, and it works across restarts and nodes.
+ */
+export function peerIdFromResume(resume: string): string {
+  return createHash('sha256').update(`peer-call/v1/${resume}`).digest('base64url').slice(0, 22);
+}
+
+const roomKey = (room: string) => `r:${room}`;
+const peerKey = (room: string, id: string) => `p:${room}:${id}`;
+
+class Refused extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const refusal = (code: ErrorCode, message: string): Refusal => ({ ok: false, error: { code, message } });
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
+  const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
+  const store = options.store ?? new MemoryRoomStore();
+  const maxPeers = options.maxPeersPerRoom ?? 6;
+  const graceMs = options.resumeGraceMs ?? 15_000;
+  const rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+  const root = options.root ?? PACKAGE_ROOT;
+  const originPolicy: OriginPolicy = {
+    allowed: (options.allowedOrigins ?? []).map(normaliseOriginEntry),
+    allowLocalhost: options.allowLocalhost ?? process.env['NODE_ENV'] !== 'production',
+  };
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    roomCount: () => store.roomCount(),
+  });
+  const graceTimers = new Map<string, NodeJS.Timeout>();
+  let closing = false;
+
+  // ---------------------------------------------------------------- HTTP
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  app.use(
+    helmet({
+      // The script-tag bundle is meant to be loaded by pages on other origins.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // TLS (and so HSTS) belongs to the reverse proxy in front of this server.
+      strictTransportSecurity: false,
+      contentSecurityPolicy: {
+        directives: {
+          // Plain-http LAN and localhost deployments must keep working.
+          'upgrade-insecure-requests': null,
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:'],
+          'style-src': ["'self'"],
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.status(closing ? 503 : 200).json({ status: closing ? 'shutting-down' : 'ok', sockets: io.engine.clientsCount });
+  });
+
+  app.get('/metrics', async (req, res) => {
+    if (options.metricsToken && req.get('authorization') !== `Bearer ${options.metricsToken}`) {
+      res.status(401).type('text/plain').send('metrics require a bearer token\n');
+      return;
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const bundle = path.join(root, 'dist', 'peer-call.js');
+  app.get(['/peer-call.js', '/peer-call.js.map'], (req, res) => {
+    const file = req.path.endsWith('.map') ? `${bundle}.map` : bundle;
+    if (!existsSync(file)) {
+      res.status(404).type('text/plain').send(`${req.path} has not been built: run "npm run build"\n`);
+      return;
+    }
+    // A module script (<script type="module">) from another origin needs CORS.
+    res.set('Access-Control-Allow-Origin', '*');
+    res.sendFile(file, { maxAge: '5m' });
+  });
+
+  app.use(express.static(path.join(root, 'demo'), { index: 'index.html', extensions: ['html'] }));
+
+  // ---------------------------------------------------------------- Socket.IO
+  const httpServer = createServer(app);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
+    pingInterval: options.pingIntervalMs ?? 10_000,
+    pingTimeout: options.pingTimeoutMs ?? 8_000,
+    // CORS is not the gate here: allowRequest below refuses foreign origins for
+    // both transports. Answering CORS for any origin (without credentials)
+    // only lets a refused page read *why* it was refused (HTTP 403).
+    cors: { origin: '*' },
+    allowRequest(req, callback) {
+      if (isOriginAllowed(req.headers.origin, req.headers.host, originPolicy)) return callback(null, true);
+      metrics.refused.inc({ reason: 'forbidden-origin' });
+      logger.warn({ origin: req.headers.origin }, 'refused a connection from an origin that is not allowed');
+      callback('origin not allowed', false);
+    },
+  });
+
+  function count(reason: RefusalReason) {
+    metrics.refused.inc({ reason });
+  }
+
+  function iceServersFor(id: string): { iceServers: IceServer[]; iceServersTtl?: number } {
+    const iceServers = [...(options.iceServers ?? [])];
+    if (!options.turn) return { iceServers };
+    iceServers.push(turnCredentials(options.turn, id).iceServer);
+    return { iceServers, iceServersTtl: options.turn.ttlSeconds };
+  }
+
+  function clearGrace(room: string, id: string) {
+    const key = peerKey(room, id);
+    const timer = graceTimers.get(key);
+    if (timer) {
+      clearTimeout(timer);
+      graceTimers.delete(key);
+    }
+  }
+
+  async function removeMember(room: string, id: string, socketId: string | null) {
+    if (await store.leave(room, id, socketId)) io.to(roomKey(room)).emit('peer-left', { id });
+  }
+
+  io.on('connection', (socket: PeerSocket) => {
+    metrics.sockets.inc();
+    const limiter = new MessageRateLimiter(rateLimit);
+    /** The room this connection is a member of, and as whom. */
+    let member: { room: string; id: string } | null = null;
+    /** Messages are handled one at a time, in order (join is asynchronous). */
+    let queue: Promise<void> = Promise.resolve();
+
+    async function join(input: unknown): Promise<JoinAnswer> {
+      const parsed = parseJoin(input);
+      if (!parsed.ok) throw new Refused('bad-request', parsed.message);
+      const request: JoinRequest = parsed.value;
+      let name = request.name || DEFAULT_NAME;
+      if (options.joinSecret) {
+        if (!request.token) throw new Refused('unauthorized', 'this server requires a join token');
+        const check = await verifyJoinToken(options.joinSecret, request.token, request.room);
+        if (!check.ok) throw new Refused('unauthorized', check.message);
+        if (check.claims.name) name = check.claims.name;
+      }
+      const resume = request.resume ?? randomBytes(32).toString('base64url');
+      const id = peerIdFromResume(resume);
+      if (member) await leave();
+      const result = await store.join(request.room, { id, name, socketId: socket.id }, maxPeers);
+      if (!result.ok) throw new Refused('room-full', `room "${request.room}" is full (${maxPeers} peers)`);
+      clearGrace(request.room, id);
+      if (result.replacedSocketId) {
+        // The same peer connected again while its old connection looked alive:
+        // the newer one wins, the old one is told and closed (on any node).
+        io.to(result.replacedSocketId).emit('replaced');
+        io.in(result.replacedSocketId).disconnectSockets(true);
+      }
+      member = { room: request.room, id };
+      await socket.join([roomKey(request.room), peerKey(request.room, id)]);
+      const self: PeerInfo = { id, name };
+      socket.to(roomKey(request.room)).emit('peer-joined', self);
+      metrics.joins.inc({ resumed: String(result.resumed) });
+      logger.debug({ room: request.room, peer: id, resumed: result.resumed }, 'joined');
+      return { ok: true, self, peers: result.peers, ...iceServersFor(id), resume, resumed: result.resumed };
+    }
+
+    async function leave(): Promise<void> {
+      if (!member) return;
+      const { room, id } = member;
+      member = null;
+      socket.leave(roomKey(room));
+      socket.leave(peerKey(room, id));
+      clearGrace(room, id);
+      await removeMember(room, id, socket.id);
+    }
+
+    async function signal(input: unknown): Promise<void> {
+      const parsed = parseSignal(input);
+      if (!parsed.ok) throw new Refused('bad-request', parsed.message);
+      if (!member) throw new Refused('not-joined', 'join a room before sending signals');
+      const { to, description, candidate } = parsed.value;
+      if (to === member.id) throw new Refused('bad-request', 'a peer cannot signal itself');
+      const target = await store.get(member.room, to);
+      if (!target) throw new Refused('unknown-peer', `no peer "${to}" in this room`);
+      if (target.socketId === null) throw new Refused('peer-away', `peer "${to}" is reconnecting`);
+      // Addressed by room *and* peer id: a signal can only ever reach a
+      // member of the sender's own room. `from` is the server's knowledge.
+      io.to(peerKey(member.room, to)).emit(
+        'signal',
+        description ? { from: member.id, description } : { from: member.id, candidate: candidate! },
+      );
+      metrics.relayed.inc({ kind: description ? description.type : 'candidate' });
+    }
+
+    async function refreshIce() {
+      if (!member) throw new Refused('not-joined', 'join a room before asking for ICE servers');
+      return { ok: true as const, ...iceServersFor(member.id) };
+    }
+
+    /** event -> [handler, expected argument count (besides the ack)] */
+    const handlers = new Map<string, [(...args: unknown[]) => Promise<unknown>, number]>([
+      ['join', [join, 1]],
+      ['signal', [signal, 1]],
+      ['leave', [leave, 0]],
+      ['refresh-ice', [refreshIce, 0]],
+    ]);
+
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
+      const name = typeof event === 'string' ? event.slice(0, 64) : String(typeof event);
+      const refuse = (code: ErrorCode, message: string) => {
+        count(code);
+        if (ack) ack(refusal(code, message));
+        else if (code !== 'rate-limited') socket.emit('protocol-error', { event: name, code, message });
+      };
+
+      const verdict = limiter.take();
+      if (verdict !== 'ok') {
+        refuse('rate-limited', 'too many messages; slow down');
+        if (verdict === 'disconnect') {
+          metrics.disconnectedForFlooding.inc();
+          logger.warn({ socket: socket.id, address: socket.handshake.address }, 'disconnected a flooding connection');
+          socket.emit('protocol-error', { event: name, code: 'rate-limited', message: 'disconnected for flooding' });
+          socket.disconnect(true);
+        }
+        return;
+      }
+      const entry = typeof event === 'string' ? handlers.get(event) : undefined;
+      queue = queue.then(async () => {
+        try {
+          if (!entry) throw new Refused('unknown-event', `"${name}" is not an event of protocol v1`);
+          const [handler, arity] = entry;
+          if (args.length !== arity) {
+            throw new Refused('bad-request', `"${name}" takes ${arity === 0 ? 'no payload' : 'one payload object'}`);
+          }
+          const result = await handler(...args);
+          ack?.(result ?? { ok: true });
+        } catch (err) {
+          if (err instanceof Refused) return refuse(err.code, err.message);
+          logger.error({ err, event: name }, 'handler failed');
+          refuse('internal', 'the server failed to handle this message');
+        }
+      });
+    });
+
+    socket.on('disconnect', (reason) => {
+      metrics.sockets.dec();
+      queue = queue.then(async () => {
+        if (!member || closing) return;
+        const { room, id } = member;
+        member = null;
+        logger.debug({ room, peer: id, reason }, 'disconnected');
+        try {
+          if (!(await store.markAway(room, id, socket.id))) return;
+          if (graceMs <= 0) return await removeMember(room, id, null);
+          const key = peerKey(room, id);
+          graceTimers.set(
+            key,
+            setTimeout(() => {
+              graceTimers.delete(key);
+              removeMember(room, id, null).catch((err) => logger.error({ err }, 'failed to remove a member'));
+            }, graceMs).unref(),
+          );
+        } catch (err) {
+          logger.error({ err }, 'failed to handle a disconnect');
+        }
+      });
+    });
+  });
+
+  return {
+    app,
+    httpServer,
+    io,
+    metrics,
+    logger,
+    listen(port = 0, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      // Only this node's clients: with a cluster adapter io.emit would reach all nodes.
+      io.local.emit('server-shutdown', { reconnect: true });
+      for (const timer of graceTimers.values()) clearTimeout(timer);
+      graceTimers.clear();
+      // Give the notice a moment to be flushed before the transports close.
+      await new Promise((r) => setTimeout(r, 50));
+      const closed = io.close();
+      // Keep-alive HTTP connections would hold close() open.
+      httpServer.closeIdleConnections();
+      const force = setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
+      await closed;
+      clearTimeout(force);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Configuration of the `peer-call-server` command: environment variables,
+ * overridden by command-line flags of the same name in kebab case
+ * (`MAX_PEERS_PER_ROOM=4` or `--max-peers-per-room 4`). Invalid values stop the
+ * server at start-up with a message naming the setting.
+ */
+import { z } from 'zod';
+import type { IceServer } from '../../src/signaling/protocol.js';
+import type { SignalingServerOptions } from './app.js';
+import { normaliseOriginEntry } from './origins.js';
+
+export interface Setting {
+  env: string;
+  flag: string;
+  default: string;
+  help: string;
+}
+
+/** Every setting, in the order the README's configuration table lists them. */
+export const SETTINGS: Setting[] = [
+  { env: 'PORT', flag: 'port', default: '3000', help: 'TCP port to listen on (0 picks a free one).' },
+  { env: 'HOST', flag: 'host', default: 'all interfaces', help: 'Address to listen on; 127.0.0.1 keeps it private to this machine.' },
+  { env: 'ALLOWED_ORIGINS', flag: 'allowed-origins', default: '(none)', help: 'Comma-separated origins whose pages may connect, besides the server\'s own: https://blog.example.com, https://*.example.com, or * for any.' },
+  { env: 'ALLOW_LOCALHOST', flag: 'allow-localhost', default: 'true unless NODE_ENV=production', help: 'Also allow pages on localhost, 127.0.0.1 and [::1] (any port).' },
+  { env: 'MAX_PEERS_PER_ROOM', flag: 'max-peers-per-room', default: '6', help: 'Room capacity. In a mesh every peer uploads one stream per other peer.' },
+  { env: 'JOIN_SECRET', flag: 'join-secret', default: '(none)', help: 'When set, joining needs a token (HS256 JWT with room and exp) signed with it; mint one with `peer-call-server token`.' },
+  { env: 'TURN_SECRET', flag: 'turn-secret', default: '(none)', help: 'coturn static-auth-secret: join answers carry short-lived TURN credentials.' },
+  { env: 'TURN_URLS', flag: 'turn-urls', default: '(none)', help: 'Comma-separated TURN URLs (turn:turn.example.com:3478?transport=udp,...), used with TURN_SECRET.' },
+  { env: 'TURN_TTL', flag: 'turn-ttl', default: '86400', help: 'Lifetime of TURN credentials, in seconds.' },
+  { env: 'ICE_SERVERS', flag: 'ice-servers', default: '[]', help: 'JSON array of RTCIceServer handed out as is, e.g. [{"urls":"stun:stun.example.com"}].' },
+  { env: 'RESUME_GRACE_MS', flag: 'resume-grace-ms', default: '15000', help: 'How long a peer whose connection dropped keeps its place and id before the room is told it left.' },
+  { env: 'RATE_LIMIT', flag: 'rate-limit', default: '50', help: 'Messages per second a connection may send on average.' },
+  { env: 'RATE_BURST', flag: 'rate-burst', default: '200', help: 'Messages a connection may send at once; beyond it messages are refused, and persistent flooding disconnects.' },
+  { env: 'METRICS_TOKEN', flag: 'metrics-token', default: '(none)', help: 'When set, /metrics needs "Authorization: Bearer <token>".' },
+  { env: 'TRUST_PROXY', flag: 'trust-proxy', default: '(off)', help: 'express "trust proxy" value when behind a reverse proxy (e.g. 1, or loopback).' },
+  { env: 'REDIS_URL', flag: 'redis-url', default: '(none)', help: 'Reserved for scale-out across several nodes through Redis.' },
+  { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines (pino); SDP is never logged.' },
+];
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const iceServerSchema = z.strictObject({
+  urls: z.union([z.string(), z.array(z.string()).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const schema = z
+  .object({
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).optional(),
+    ALLOWED_ORIGINS: z
+      .string()
+      .transform(list)
+      .pipe(z.array(z.string().transform((o, ctx) => {
+        try {
+          return normaliseOriginEntry(o);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      })))
+      .optional(),
+    ALLOW_LOCALHOST: bool.optional(),
+    MAX_PEERS_PER_ROOM: int(2, 64).default(6),
+    JOIN_SECRET: z.string().min(16, 'use at least 16 characters (32 random bytes is better)').optional(),
+    TURN_SECRET: z.string().min(1).optional(),
+    TURN_URLS: z.string().transform(list).pipe(z.array(z.string().regex(/^turns?:/, 'TURN URLs start with turn: or turns:'))).optional(),
+    TURN_TTL: int(60, 7 * 86400).default(86400),
+    ICE_SERVERS: z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return JSON.parse(s) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.array(iceServerSchema))
+      .optional(),
+    RESUME_GRACE_MS: int(0, 600_000).default(15_000),
+    RATE_LIMIT: int(1, 10_000).default(50),
+    RATE_BURST: int(1, 100_000).default(200),
+    METRICS_TOKEN: z.string().min(1).optional(),
+    TRUST_PROXY: z.string().optional(),
+    REDIS_URL: z.string().url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((c) => !c.TURN_SECRET === !c.TURN_URLS, {
+    message: 'TURN_SECRET and TURN_URLS go together: set both or neither',
+    path: ['TURN_SECRET'],
+  });
+
+export interface CliConfig {
+  port: number;
+  host: string | undefined;
+  redisUrl: string | undefined;
+  logLevel: string;
+  server: Omit<SignalingServerOptions, 'logger'>;
+}
+
+/** Merges the environment with `--flag value` pairs; throws a readable error on bad input. */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string | undefined>): CliConfig {
+  const raw: Record<string, string> = {};
+  for (const s of SETTINGS) {
+    const value = flags[s.flag] ?? env[s.env];
+    if (value !== undefined && value !== '') raw[s.env] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0] ?? '')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const trustProxy =
+    c.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    redisUrl: c.REDIS_URL,
+    logLevel: c.LOG_LEVEL,
+    server: {
+      ...(c.ALLOWED_ORIGINS && { allowedOrigins: c.ALLOWED_ORIGINS }),
+      ...(c.ALLOW_LOCALHOST !== undefined && { allowLocalhost: c.ALLOW_LOCALHOST }),
+      maxPeersPerRoom: c.MAX_PEERS_PER_ROOM,
+      ...(c.JOIN_SECRET && { joinSecret: c.JOIN_SECRET }),
+      ...(c.TURN_SECRET && c.TURN_URLS && { turn: { secret: c.TURN_SECRET, urls: c.TURN_URLS, ttlSeconds: c.TURN_TTL } }),
+      ...(c.ICE_SERVERS && { iceServers: c.ICE_SERVERS as IceServer[] }),
+      resumeGraceMs: c.RESUME_GRACE_MS,
+      rateLimit: { rate: c.RATE_LIMIT, burst: c.RATE_BURST },
+      ...(c.METRICS_TOKEN && { metricsToken: c.METRICS_TOKEN }),
+      ...(trustProxy !== undefined && { trustProxy }),
+    },
+  };
+}

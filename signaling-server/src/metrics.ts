@@ -1,0 +1,61 @@
+/**
+ * Prometheus metrics (prom-client), one registry per server instance so that
+ * several instances in one process (tests) do not collide.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type RefusalReason =
+  | 'bad-request'
+  | 'room-full'
+  | 'unauthorized'
+  | 'rate-limited'
+  | 'not-joined'
+  | 'unknown-peer'
+  | 'peer-away'
+  | 'unknown-event'
+  | 'internal'
+  | 'forbidden-origin';
+
+export function createMetrics(options: { defaultMetrics: boolean; roomCount: () => Promise<number> }) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'peercall_' });
+  const sockets = new Gauge({
+    name: 'peercall_sockets',
+    help: 'Socket.IO connections currently open on this node.',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'peercall_rooms',
+    help: 'Rooms with at least one member (as seen by the room store).',
+    registers: [registry],
+    async collect() {
+      this.set(await options.roomCount());
+    },
+  });
+  const joins = new Counter({
+    name: 'peercall_joins_total',
+    help: 'Accepted joins, by whether they resumed an existing peer id.',
+    labelNames: ['resumed'] as const,
+    registers: [registry],
+  });
+  const relayed = new Counter({
+    name: 'peercall_signals_relayed_total',
+    help: 'Signals relayed to a peer, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'peercall_messages_refused_total',
+    help: 'Messages and handshakes refused, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const disconnectedForFlooding = new Counter({
+    name: 'peercall_flood_disconnects_total',
+    help: 'Connections dropped for exceeding the message rate limit.',
+    registers: [registry],
+  });
+  return { registry, sockets, joins, relayed, refused, disconnectedForFlooding };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

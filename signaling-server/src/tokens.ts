@@ -1,0 +1,55 @@
+/**
+ * Join tokens: a compact JWS (JWT, HS256) signed with the server's join
+ * secret. Because it is a plain JWT, a site can mint tokens in its own backend
+ * with any JWT library; this module and `peer-call-server token` are for
+ * convenience.
+ *
+ * Claims: `room` (required, the exact room the token admits to), `exp`
+ * (required, expiry in Unix seconds), `name` (optional: when present it is the
+ * display name the server announces, overriding the client's own claim).
+ */
+import { SignJWT, jwtVerify, errors } from 'jose';
+
+export interface JoinTokenClaims {
+  room: string;
+  name?: string;
+}
+
+export interface MintOptions extends JoinTokenClaims {
+  /** Lifetime in seconds (default 1 hour). */
+  ttlSeconds?: number;
+}
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
+
+/** Creates a join token for `room`, valid for `ttlSeconds`. */
+export async function mintJoinToken(secret: string, options: MintOptions): Promise<string> {
+  if (!secret) throw new Error('mintJoinToken: a secret is required');
+  const { room, name, ttlSeconds = 3600 } = options;
+  const claims: Record<string, string> = { room };
+  if (name !== undefined) claims['name'] = name;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(keyOf(secret));
+}
+
+export type TokenCheck = { ok: true; claims: JoinTokenClaims } | { ok: false; message: string };
+
+/** Verifies a join token for `room`. Never throws. */
+export async function verifyJoinToken(secret: string, token: string, room: string): Promise<TokenCheck> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp', 'room'],
+    });
+    if (payload['room'] !== room) return { ok: false, message: 'the token is for another room' };
+    const name = payload['name'];
+    return { ok: true, claims: { room, ...(typeof name === 'string' ? { name } : {}) } };
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) return { ok: false, message: 'the token has expired' };
+    if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, message: 'the token signature is invalid' };
+    return { ok: false, message: 'the token is malformed' };
+  }
+}

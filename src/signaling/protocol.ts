@@ -1,0 +1,192 @@
+/**
+ * Wire protocol v1 between a peer-call client and a signaling server.
+ *
+ * This file is shared by the Socket.IO client adapter and the reference server
+ * (`Server<ClientToServerEvents, ServerToClientEvents>`), so both sides compile
+ * against the same shapes. It holds types and constants only: importing it
+ * adds no runtime code beyond the constants below. docs/protocol.md is the
+ * prose version of this file.
+ */
+
+/** The protocol version this file describes. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * Size caps. The reference server refuses anything larger with `bad-request`;
+ * clients should not send it. Chosen with room to spare: a Chromium offer with
+ * audio, video, screen share and a data channel is about 10 KB of SDP.
+ */
+export const LIMITS = {
+  /** Room names: 1-64 characters from {@link ROOM_NAME_PATTERN}. */
+  roomName: 64,
+  /** Display names: up to 64 characters, no control characters. */
+  peerName: 64,
+  /** `description.sdp`, in characters. */
+  sdp: 32_768,
+  /** `candidate.candidate`, in characters. */
+  candidate: 1_024,
+  /** `candidate.sdpMid` and `candidate.usernameFragment`, in characters. */
+  candidateField: 256,
+  /** Join tokens (a compact JWS), in characters. */
+  token: 4_096,
+  /** Peer ids are 22 base64url characters; anything longer is refused. */
+  peerId: 64,
+  /** Resume secrets are 43 base64url characters. */
+  resume: 64,
+} as const;
+
+/**
+ * Room names: letters, digits and `. _ ~ -`, starting with a letter or digit.
+ * Safe in a URL path or query without escaping, and never a prototype key.
+ */
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,63}$/;
+
+/** A member of a room as others see it. `id` is assigned by the server. */
+export interface PeerInfo {
+  id: string;
+  name: string;
+}
+
+/** The subset of RTCIceServer the server hands out. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** Error codes carried in `{ok: false, error: {code, message}}` answers. */
+export type ErrorCode =
+  /** The payload is not of the documented shape (types, sizes, charset, extra keys). */
+  | 'bad-request'
+  /** The room already holds the server's maximum number of peers. */
+  | 'room-full'
+  /** A join token is required and was missing, expired, for another room or tampered with. */
+  | 'unauthorized'
+  /** The socket sent more than its share; slow down. Persistent flooding disconnects it. */
+  | 'rate-limited'
+  /** The event needs a joined room (`signal`, `refresh-ice`) and the socket has none. */
+  | 'not-joined'
+  /** `signal.to` names nobody in the sender's room. */
+  | 'unknown-peer'
+  /**
+   * `signal.to` is a member whose connection dropped and who may still resume
+   * (see `join.resume`); the signal was not delivered. Keep the link and
+   * renegotiate when the peer is announced again.
+   */
+  | 'peer-away'
+  /** The event name is not part of this protocol. */
+  | 'unknown-event'
+  /** The server failed; the request may be retried. */
+  | 'internal';
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface Refusal {
+  ok: false;
+  error: ProtocolError;
+}
+
+/** `join` request. */
+export interface JoinRequest {
+  /** Room to join; see {@link ROOM_NAME_PATTERN}. */
+  room: string;
+  /** Display name shown to others; defaults to "Guest". */
+  name?: string;
+  /** Join token, required when the server has a join secret. */
+  token?: string;
+  /**
+   * Resume secret from an earlier join answer: re-join under the same peer id
+   * (after a signaling reconnect, or to another server node).
+   */
+  resume?: string;
+}
+
+export interface JoinAccepted {
+  ok: true;
+  /** This peer, as the others see it. */
+  self: PeerInfo;
+  /** Everybody else in the room at the moment of joining. */
+  peers: PeerInfo[];
+  /** ICE servers to use for this room's peer connections. */
+  iceServers: IceServer[];
+  /** Seconds for which `iceServers` credentials stay valid; absent when they do not expire. */
+  iceServersTtl?: number;
+  /**
+   * Secret that proves ownership of `self.id` on a later `join`. Keep it
+   * private: whoever holds it can take over this peer id.
+   */
+  resume: string;
+  /** True when this join resumed an identity that the room still held. */
+  resumed: boolean;
+}
+
+export type JoinAnswer = JoinAccepted | Refusal;
+
+export interface SessionDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+export interface IceCandidate {
+  /** The candidate line; the empty string signals end of candidates. */
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** `signal` from a client: relayed to one peer of the sender's room. */
+export interface OutgoingSignal {
+  to: string;
+  description?: SessionDescription;
+  candidate?: IceCandidate;
+}
+
+/** `signal` delivered to a client. `from` is always set by the server. */
+export interface IncomingSignal {
+  from: string;
+  description?: SessionDescription;
+  candidate?: IceCandidate;
+}
+
+export type Answer = { ok: true } | Refusal;
+
+export interface IceServersAnswerOk {
+  ok: true;
+  iceServers: IceServer[];
+  iceServersTtl?: number;
+}
+
+export type IceServersAnswer = IceServersAnswerOk | Refusal;
+
+/** Sent to every socket just before a graceful shutdown. */
+export interface ShutdownNotice {
+  /** The client should reconnect (to this or another node) and re-join with its resume secret. */
+  reconnect: boolean;
+}
+
+/** Sent when a message without an acknowledgement callback was refused. */
+export interface ProtocolErrorNotice extends ProtocolError {
+  /** The event that was refused. */
+  event: string;
+}
+
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, answer: (answer: JoinAnswer) => void) => void;
+  signal: (signal: OutgoingSignal, answer?: (answer: Answer) => void) => void;
+  leave: (answer?: (answer: Answer) => void) => void;
+  'refresh-ice': (answer: (answer: IceServersAnswer) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'peer-joined': (peer: PeerInfo) => void;
+  'peer-left': (peer: { id: string }) => void;
+  signal: (signal: IncomingSignal) => void;
+  'server-shutdown': (notice: ShutdownNotice) => void;
+  'protocol-error': (notice: ProtocolErrorNotice) => void;
+  /** Another connection resumed this peer id; this socket is about to be closed. */
+  replaced: () => void;
+}
