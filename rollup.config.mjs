@@ -22,7 +22,7 @@ const server = {
 };
 
 const scriptTag = {
-  input: 'src/index.ts',
+  input: 'src/bundle.ts',
   plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2021' })],
   output: {
     file: 'dist/peer-call.js',

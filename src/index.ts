@@ -1,2 +1,26 @@
-/** peer-call: public entry point. Exports only; no side effects. */
-export * from './signaling/protocol.js';
+/**
+ * peer-call, for bundler users. Importing this module registers nothing;
+ * import 'peer-call/define' (or call customElements.define yourself) for the tag.
+ */
+export { PeerCallElement } from './peer-call.element.js';
+export type { CallState, PeerSnapshot } from './peer-call.element.js';
+export * from './events.js';
+export type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';
+export { SignalingError } from './signaling/adapter.js';
+export type {
+  SignalingAdapter,
+  SignalingHandlers,
+  SignalingStatus,
+  SignalingErrorCode,
+  SignalMessage,
+  JoinInfo,
+  JoinOptions,
+  PeerInfo,
+  IceServer,
+  IceCandidate,
+  SessionDescription,
+} from './signaling/adapter.js';
+export { SocketIoSignaling } from './signaling/socket-io.js';
+export type { SocketIoSignalingOptions } from './signaling/socket-io.js';
+export { BroadcastChannelSignaling } from './signaling/broadcast-channel.js';
+export { PROTOCOL_VERSION, LIMITS } from './signaling/protocol.js';

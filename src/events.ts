@@ -1,0 +1,115 @@
+/**
+ * Typed events of <peer-call>. Each is an Event subclass with readonly fields,
+ * dispatched on the element, bubbling (not composed).
+ */
+import type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';
+import type { PeerInfo } from './signaling/adapter.js';
+
+const init = { bubbles: true };
+
+/** The element is in the room. */
+export class JoinedEvent extends Event {
+  static readonly type = 'peer-call-joined';
+  constructor(
+    readonly room: string,
+    readonly self: PeerInfo,
+  ) {
+    super(JoinedEvent.type, init);
+  }
+}
+
+/** The element left the room (by leave(), removal, or an error). */
+export class LeftEvent extends Event {
+  static readonly type = 'peer-call-left';
+  constructor(readonly room: string) {
+    super(LeftEvent.type, init);
+  }
+}
+
+/** Another peer entered the room. */
+export class PeerJoinedEvent extends Event {
+  static readonly type = 'peer-call-peer-joined';
+  constructor(readonly peer: PeerInfo) {
+    super(PeerJoinedEvent.type, init);
+  }
+}
+
+/** Another peer left the room (or vanished). */
+export class PeerLeftEvent extends Event {
+  static readonly type = 'peer-call-peer-left';
+  constructor(readonly peer: PeerInfo) {
+    super(PeerLeftEvent.type, init);
+  }
+}
+
+export interface ChatMessage {
+  /** Unique per sender. */
+  id: string;
+  /** The sender's peer id (this peer's for own messages). */
+  from: string;
+  /** The sender's display name, as the signaling server announced it. */
+  name: string;
+  text: string;
+  /** Local receive (or send) time. */
+  time: Date;
+  /** Sent by this element. */
+  own: boolean;
+}
+
+/** A chat message was sent or received. */
+export class ChatMessageEvent extends Event {
+  static readonly type = 'peer-call-message';
+  constructor(readonly message: ChatMessage) {
+    super(ChatMessageEvent.type, init);
+  }
+}
+
+/** What a state change is about. */
+export type StateSubject = 'call' | 'signaling' | 'link' | 'microphone' | 'camera' | 'screen';
+
+/**
+ * Something changed state: the call (`state` property), the signaling
+ * connection, a link to one peer (connecting / connected / reconnecting /
+ * failed), or a local device toggle.
+ */
+export class StateChangeEvent extends Event {
+  static readonly type = 'peer-call-state';
+  constructor(
+    readonly subject: StateSubject,
+    readonly state: string,
+    readonly peerId?: string,
+    readonly detail?: string,
+  ) {
+    super(StateChangeEvent.type, init);
+  }
+}
+
+/** Something went wrong; `code` says what (see PeerCallErrorCode). */
+export class PeerCallErrorEvent extends Event {
+  static readonly type = 'peer-call-error';
+  readonly code: PeerCallErrorCode;
+  readonly message: string;
+  readonly hint: string | undefined;
+  readonly peerId: string | undefined;
+  readonly cause: unknown;
+  constructor(error: PeerCallErrorInfo) {
+    super(PeerCallErrorEvent.type, init);
+    this.code = error.code;
+    this.message = error.message;
+    this.hint = error.hint;
+    this.peerId = error.peerId;
+    this.cause = error.cause;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'peer-call-joined': JoinedEvent;
+    'peer-call-left': LeftEvent;
+    'peer-call-peer-joined': PeerJoinedEvent;
+    'peer-call-peer-left': PeerLeftEvent;
+    'peer-call-message': ChatMessageEvent;
+    'peer-call-state': StateChangeEvent;
+    'peer-call-error': PeerCallErrorEvent;
+  }
+}

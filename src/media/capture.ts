@@ -1,0 +1,315 @@
+/**
+ * MediaController: the local camera, microphone and screen of one
+ * <peer-call>, as a Lit reactive controller (setup in hostConnected, every
+ * track stopped in hostDisconnected; a camera that stays on after the element
+ * left the page is a bug users notice).
+ *
+ * State follows the shape of @lit/task: `status` plus `error`, a run counter
+ * that drops the result of a request that was superseded, and
+ * `host.requestUpdate()` on every change. Errors are kept and rendered, never
+ * thrown into the void.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { captureError, type PeerCallErrorInfo } from '../errors.js';
+
+export type CaptureStatus = 'idle' | 'requesting' | 'ready' | 'error';
+export type TrackKind = 'audio' | 'video';
+
+export interface CaptureRequest {
+  audio: boolean;
+  video: boolean;
+  /** Give up waiting for the permission prompt after this long. */
+  timeoutMs: number;
+}
+
+const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+class Timeout extends Error {
+  override name = 'TimeoutError';
+}
+
+export class MediaController implements ReactiveController {
+  status: CaptureStatus = 'idle';
+  error: PeerCallErrorInfo | undefined;
+  /** Set when capture succeeded only in part (e.g. no camera: audio only). */
+  notice: string | undefined;
+  /** What this element sends: the microphone and the camera or the screen. */
+  readonly stream = new MediaStream();
+  audio: MediaStreamTrack | null = null;
+  camera: MediaStreamTrack | null = null;
+  screen: MediaStreamTrack | null = null;
+  micOn = true;
+  cameraOn = true;
+  devices: MediaDeviceInfo[] = [];
+
+  #run = 0;
+  #host: ReactiveControllerHost;
+  #onTrack: (kind: TrackKind, track: MediaStreamTrack | null) => void;
+  #onDeviceChange = () => void this.#deviceChange();
+
+  /** @param onTrack called when the track to send as `kind` changes. */
+  constructor(host: ReactiveControllerHost, onTrack: (kind: TrackKind, track: MediaStreamTrack | null) => void) {
+    this.#host = host;
+    this.#onTrack = onTrack;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    navigator.mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
+  }
+
+  hostDisconnected(): void {
+    navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
+  }
+
+  /** The track sent as video: the screen while sharing, else the camera if on. */
+  get video(): MediaStreamTrack | null {
+    return this.screen ?? (this.cameraOn ? this.camera : null);
+  }
+
+  get canShareScreen(): boolean {
+    return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  }
+
+  #changed() {
+    this.#host.requestUpdate();
+  }
+
+  #getUserMedia(constraints: MediaStreamConstraints, timeoutMs: number): Promise<MediaStream> {
+    const request = navigator.mediaDevices.getUserMedia(constraints);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Timeout('permission prompt timed out'));
+        // If the prompt is answered after all, release what it gave.
+        request.then((s) => s.getTracks().forEach((t) => t.stop()), () => {});
+      }, timeoutMs);
+      request.then(
+        (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /**
+   * Captures what `request` asks for. Resolves true when the element can go
+   * on (possibly with less than asked, see `notice`), false on failure
+   * (`status` = 'error', `error` says why) or when superseded.
+   */
+  async start(request: CaptureRequest): Promise<boolean> {
+    const run = ++this.#run;
+    this.#release();
+    this.error = this.notice = undefined;
+    this.cameraOn = true; // the element applies its camera-off attribute afterwards
+    if (!request.audio && !request.video) {
+      this.status = 'ready';
+      this.#changed();
+      return true;
+    }
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.status = 'error';
+      this.error = captureError(new TypeError('navigator.mediaDevices is not available'), 'camera and microphone');
+      this.#changed();
+      return false;
+    }
+    this.status = 'requesting';
+    this.#changed();
+    const what = request.audio && request.video ? 'camera and microphone' : request.audio ? 'microphone' : 'camera';
+    let stream: MediaStream;
+    try {
+      stream = await this.#getUserMedia({ audio: request.audio && AUDIO, video: request.video && VIDEO }, request.timeoutMs);
+    } catch (err) {
+      if (run !== this.#run) return false;
+      // No camera, but a microphone: join with audio only, and say so.
+      if (request.audio && request.video && (err as Error).name === 'NotFoundError') {
+        try {
+          stream = await this.#getUserMedia({ audio: AUDIO }, request.timeoutMs);
+          this.notice = 'No camera was found: you are joining with your microphone only.';
+        } catch (err2) {
+          return this.#fail(run, err2, 'microphone');
+        }
+      } else {
+        return this.#fail(run, err, what);
+      }
+    }
+    if (run !== this.#run) {
+      stream.getTracks().forEach((t) => t.stop());
+      return false;
+    }
+    this.#setTrack('audio', stream.getAudioTracks()[0] ?? null);
+    this.#setTrack('video', stream.getVideoTracks()[0] ?? null);
+    this.status = 'ready';
+    this.#changed();
+    void this.#deviceChange();
+    return true;
+  }
+
+  #fail(run: number, err: unknown, what: Parameters<typeof captureError>[1]): false {
+    if (run === this.#run) {
+      this.status = 'error';
+      this.error = captureError(err, what);
+      this.#changed();
+    }
+    return false;
+  }
+
+  /** Installs a captured track, replacing (and stopping) the previous one of its kind. */
+  #setTrack(kind: TrackKind, track: MediaStreamTrack | null) {
+    const old = kind === 'audio' ? this.audio : this.camera;
+    if (old === track) return;
+    if (old) {
+      old.onended = null;
+      old.stop();
+    }
+    if (kind === 'audio') {
+      this.audio = track;
+      if (track) track.enabled = this.micOn;
+    } else {
+      this.camera = track;
+    }
+    if (track) {
+      track.onended = () => {
+        // Unplugged or revoked: fall back to the default device if there is one.
+        if ((kind === 'audio' ? this.audio : this.camera) === track) void this.#reacquire(kind);
+      };
+    }
+    this.#sync(kind);
+  }
+
+  /** Brings `stream` and the senders in line with the current tracks. */
+  #sync(kind: TrackKind) {
+    const want = kind === 'audio' ? this.audio : this.video;
+    for (const t of kind === 'audio' ? this.stream.getAudioTracks() : this.stream.getVideoTracks()) {
+      if (t !== want) this.stream.removeTrack(t);
+    }
+    if (want && !this.stream.getTracks().includes(want)) this.stream.addTrack(want);
+    this.#onTrack(kind, want);
+    this.#changed();
+  }
+
+  async #reacquire(kind: TrackKind) {
+    try {
+      const s = await this.#getUserMedia(kind === 'audio' ? { audio: AUDIO } : { video: VIDEO }, 10_000);
+      this.#setTrack(kind, s.getTracks()[0] ?? null);
+    } catch {
+      this.#setTrack(kind, null);
+    }
+  }
+
+  async #deviceChange() {
+    try {
+      this.devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.deviceId);
+    } catch {
+      this.devices = [];
+    }
+    // A device we use may have gone (some browsers end the track, some do not).
+    for (const kind of ['audio', 'video'] as const) {
+      const track = kind === 'audio' ? this.audio : this.camera;
+      const id = track?.getSettings().deviceId;
+      const devKind = kind === 'audio' ? 'audioinput' : 'videoinput';
+      if (track && id && this.devices.some((d) => d.kind === devKind) && !this.devices.some((d) => d.deviceId === id)) {
+        await this.#reacquire(kind);
+      }
+    }
+    this.#changed();
+  }
+
+  /** Mutes or unmutes the microphone (the track keeps running; the peer gets silence). */
+  setMic(on: boolean): void {
+    this.micOn = on;
+    if (this.audio) this.audio.enabled = on;
+    this.#changed();
+  }
+
+  /**
+   * Turns the camera off (the track is stopped, so the camera light goes out,
+   * and the peers get no video) or on again (captured anew).
+   */
+  async setCamera(on: boolean, timeoutMs = 30_000): Promise<boolean> {
+    this.cameraOn = on;
+    if (!on) {
+      this.#setTrack('video', null);
+      return true;
+    }
+    if (this.camera) return true;
+    const run = this.#run;
+    try {
+      const s = await this.#getUserMedia({ video: VIDEO }, timeoutMs);
+      if (run !== this.#run || !this.cameraOn) {
+        s.getTracks().forEach((t) => t.stop());
+        return false;
+      }
+      this.#setTrack('video', s.getVideoTracks()[0] ?? null);
+      return true;
+    } catch (err) {
+      this.cameraOn = false;
+      this.error = captureError(err, 'camera');
+      this.#changed();
+      return false;
+    }
+  }
+
+  /** Switches to another camera or microphone (replaceTrack on every link, no renegotiation). */
+  async useDevice(kind: TrackKind, deviceId: string): Promise<boolean> {
+    const constraints = kind === 'audio' ? { audio: { ...AUDIO, deviceId: { exact: deviceId } } } : { video: { ...VIDEO, deviceId: { exact: deviceId } } };
+    try {
+      const s = await this.#getUserMedia(constraints, 30_000);
+      this.#setTrack(kind, s.getTracks()[0] ?? null);
+      if (kind === 'video') this.cameraOn = true;
+      this.#changed();
+      return true;
+    } catch (err) {
+      this.error = captureError(err, kind === 'audio' ? 'microphone' : 'camera');
+      this.#changed();
+      return false;
+    }
+  }
+
+  /** Shares the screen in place of the camera. */
+  async startScreenShare(): Promise<boolean> {
+    if (!this.canShareScreen || this.screen) return !!this.screen;
+    try {
+      const s = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      const track = s.getVideoTracks()[0];
+      if (!track) return false;
+      if ('contentHint' in track) track.contentHint = 'detail';
+      track.onended = () => this.stopScreenShare(); // the browser's own "Stop sharing"
+      this.screen = track;
+      this.#sync('video');
+      return true;
+    } catch (err) {
+      this.error = captureError(err, 'screen');
+      this.#changed();
+      return false;
+    }
+  }
+
+  stopScreenShare(): void {
+    if (!this.screen) return;
+    this.screen.onended = null;
+    this.screen.stop();
+    this.screen = null;
+    this.#sync('video');
+  }
+
+  #release() {
+    this.stopScreenShare();
+    this.#setTrack('audio', null);
+    this.#setTrack('video', null);
+  }
+
+  /** Stops every track. */
+  stop(): void {
+    this.#run++;
+    this.#release();
+    this.status = 'idle';
+    this.error = this.notice = undefined;
+    this.#changed();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * SignalingAdapter for the reference server (wire protocol v1 over Socket.IO,
+ * see docs/protocol.md).
+ *
+ * Reconnects on its own with backoff when the connection drops, and joins
+ * again under the same peer id (the server's resume secret), so calls that are
+ * already up are not disturbed by a signaling outage.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  SignalingError,
+  type JoinInfo,
+  type JoinOptions,
+  type SignalingAdapter,
+  type SignalingHandlers,
+  type SignalMessage,
+} from './adapter.js';
+import type { ClientToServerEvents, JoinAccepted, JoinRequest, ServerToClientEvents } from './protocol.js';
+
+export interface SocketIoSignalingOptions {
+  /** How long to wait for the server to answer a join, in ms. Default 10 s. */
+  timeoutMs?: number;
+  /** Longest wait between reconnection attempts, in ms. Default 5 s. */
+  reconnectionDelayMax?: number;
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+function toInfo(answer: JoinAccepted): JoinInfo {
+  return {
+    self: answer.self,
+    peers: answer.peers,
+    iceServers: answer.iceServers,
+    ...(answer.iceServersTtl !== undefined && { iceServersTtl: answer.iceServersTtl }),
+  };
+}
+
+export class SocketIoSignaling implements SignalingAdapter {
+  #socket: ClientSocket | undefined;
+  #resume: string | undefined;
+  #joined = false;
+
+  /** @param url the reference server, e.g. `https://call.example.com` */
+  constructor(
+    readonly url: string,
+    private readonly options: SocketIoSignalingOptions = {},
+  ) {}
+
+  async join(options: JoinOptions, handlers: SignalingHandlers): Promise<JoinInfo> {
+    this.leave();
+    const timeout = this.options.timeoutMs ?? 10_000;
+    const socket: ClientSocket = io(this.url, {
+      forceNew: true,
+      timeout,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: this.options.reconnectionDelayMax ?? 5_000,
+    });
+    this.#socket = socket;
+    const request: JoinRequest = { room: options.room, name: options.name, ...(options.token && { token: options.token }) };
+
+    const answer = await new Promise<JoinAccepted>((resolve, reject) => {
+      const fail = (error: SignalingError) => {
+        socket.off('connect', onConnect);
+        socket.off('connect_error', onConnectError);
+        socket.disconnect();
+        reject(error);
+      };
+      const onConnectError = (err: Error & { description?: unknown; context?: unknown }) => {
+        // A refused origin comes back as HTTP 403 on the long-polling handshake.
+        if (err.description === 403 || /origin not allowed/.test(String(err.message))) {
+          fail(new SignalingError('origin-refused', `The call server at ${this.url} does not allow this site (${location.origin}).`));
+        } else {
+          fail(new SignalingError('unreachable', `The call server at ${this.url} cannot be reached.`));
+        }
+      };
+      const onConnect = async () => {
+        socket.off('connect_error', onConnectError);
+        try {
+          const a = await socket.timeout(timeout).emitWithAck('join', request);
+          if (a.ok) return resolve(a);
+          const code = a.error.code === 'room-full' || a.error.code === 'unauthorized' ? a.error.code : 'refused';
+          fail(new SignalingError(code, a.error.message));
+        } catch {
+          fail(new SignalingError('unreachable', 'The call server did not answer.'));
+        }
+      };
+      socket.once('connect', onConnect);
+      socket.once('connect_error', onConnectError);
+    });
+    if (socket !== this.#socket) throw new SignalingError('refused', 'left before the join completed');
+    this.#resume = answer.resume;
+    this.#joined = true;
+
+    socket.on('peer-joined', (peer) => handlers.peerJoined(peer));
+    socket.on('peer-left', ({ id }) => handlers.peerLeft(id));
+    socket.on('signal', ({ from, description, candidate }) => {
+      if (description) handlers.signal(from, { description });
+      else if (candidate) handlers.signal(from, { candidate });
+    });
+    socket.on('server-shutdown', () => handlers.status('reconnecting', 'The call server is restarting.'));
+    socket.on('replaced', () => handlers.status('closed', 'This call was opened again somewhere else.'));
+    socket.on('disconnect', (reason) => {
+      this.#joined = false;
+      if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect') handlers.status('closed', 'The call server closed the connection.');
+      else handlers.status('reconnecting', 'Lost the connection to the call server; reconnecting.');
+    });
+    // Every reconnection: join again under the same id.
+    socket.on('connect', async () => {
+      try {
+        const again = await socket.timeout(timeout).emitWithAck('join', { ...request, resume: this.#resume! });
+        if (socket !== this.#socket) return;
+        if (!again.ok) {
+          handlers.status('closed', again.error.message);
+          socket.disconnect();
+          return;
+        }
+        this.#resume = again.resume;
+        this.#joined = true;
+        handlers.status('connected');
+        handlers.rejoined(toInfo(again));
+      } catch {
+        // No answer: the connection is broken again, and 'disconnect' follows.
+      }
+    });
+    return toInfo(answer);
+  }
+
+  send(to: string, message: SignalMessage): void {
+    // While reconnecting, Socket.IO would buffer and replay these before the
+    // re-join; they would be refused. Renegotiation after the re-join covers them.
+    if (this.#joined) this.#socket?.emit('signal', { to, ...message });
+  }
+
+  leave(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#joined = false;
+    if (!socket) return;
+    socket.removeAllListeners();
+    if (socket.connected) socket.emit('leave');
+    socket.disconnect();
+  }
+
+  async refreshIceServers(): Promise<Pick<JoinInfo, 'iceServers' | 'iceServersTtl'>> {
+    const socket = this.#socket;
+    if (!socket?.connected) throw new SignalingError('unreachable', 'not connected to the call server');
+    const a = await socket.timeout(this.options.timeoutMs ?? 10_000).emitWithAck('refresh-ice');
+    if (!a.ok) throw new SignalingError('refused', a.error.message);
+    return { iceServers: a.iceServers, ...(a.iceServersTtl !== undefined && { iceServersTtl: a.iceServersTtl }) };
+  }
+}

@@ -1,0 +1,95 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { allConnected, newRoom, shadow, signalingUrl, until, videoArrives, type El } from './helpers.js';
+import type { ChatMessageEvent } from '../../src/index.js';
+
+async function pair(attrs: { signaling?: string; server?: string }) {
+  const room = newRoom();
+  const box = await fixture<HTMLDivElement>(html`<div style="width: 900px">
+    <peer-call room=${room} name="Ada" autojoin signaling=${attrs.signaling ?? 'socket.io'} server=${attrs.server ?? ''}></peer-call>
+    <peer-call room=${room} name="Grace" autojoin signaling=${attrs.signaling ?? 'socket.io'} server=${attrs.server ?? ''}></peer-call>
+  </div>`);
+  const [a, b] = [...box.querySelectorAll('peer-call')] as El[];
+  return { a: a!, b: b!, box };
+}
+
+async function callWorks(a: El, b: El) {
+  await allConnected([a, b]);
+  expect(a.peers[0]!.name).to.equal('Grace');
+  expect(b.peers[0]!.name).to.equal('Ada');
+  // Video both ways: decoded frames on each side.
+  const [va, vb] = await Promise.all([videoArrives(a, b.self!.id), videoArrives(b, a.self!.id)]);
+  expect(va.videoWidth).to.be.greaterThan(0);
+  expect(vb.videoWidth).to.be.greaterThan(0);
+  expect(va.playsInline).to.equal(true);
+  // Chat both ways.
+  const atB = oneEvent(b, 'peer-call-message') as Promise<ChatMessageEvent>;
+  expect(a.sendMessage('Hello from <b>Ada</b>')).to.equal(true);
+  const got = await atB;
+  expect(got.message.text).to.equal('Hello from <b>Ada</b>');
+  expect(got.message.name).to.equal('Ada');
+  expect(got.message.from).to.equal(a.self!.id);
+  expect(got.message.own).to.equal(false);
+  const atA = oneEvent(a, 'peer-call-message') as Promise<ChatMessageEvent>;
+  b.sendMessage('Hi Ada');
+  expect((await atA).message.text).to.equal('Hi Ada');
+}
+
+describe('a call between two elements', () => {
+  it('works through the BroadcastChannel adapter (no server)', async () => {
+    const { a, b } = await pair({ signaling: 'local' });
+    await callWorks(a, b);
+  });
+
+  it('works through the reference signaling server', async () => {
+    const { a, b } = await pair({ server: await signalingUrl() });
+    await callWorks(a, b);
+    expect(a.signalingState).to.equal('connected');
+  });
+
+  it('renders chat as text, never as HTML, with sender and time', async () => {
+    const { a, b } = await pair({ signaling: 'local' });
+    await allConnected([a, b]);
+    b.chatOpen = true;
+    const arrived = oneEvent(b, 'peer-call-message');
+    a.sendMessage('<img src=x onerror="window.__pwned=1"><b>bold</b>');
+    await arrived;
+    await b.updateComplete;
+    const message = shadow(b).querySelector('[part~="chat-message"]')!;
+    expect(message.querySelector('.bubble')!.textContent).to.equal('<img src=x onerror="window.__pwned=1"><b>bold</b>');
+    expect(message.querySelector('img, b')).to.equal(null);
+    expect(message.querySelector('.sender')!.textContent).to.equal('Ada');
+    expect(message.querySelector('time')!.getAttribute('datetime')).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+    // Own messages are marked as such.
+    a.chatOpen = true;
+    await a.updateComplete;
+    expect(shadow(a).querySelector('[part~="chat-message-own"] .sender')!.textContent).to.equal('You');
+  });
+
+  it('splits long messages and reassembles them; refuses messages over the limit', async () => {
+    const { a, b } = await pair({ signaling: 'local' });
+    await allConnected([a, b]);
+    // 9,000 characters of 4-byte emoji and 3-byte CJK: ~27 KB of UTF-8, over the 16 KiB safe size.
+    const long = '😀界'.repeat(3_000);
+    const arrived = oneEvent(b, 'peer-call-message') as Promise<ChatMessageEvent>;
+    expect(a.sendMessage(long)).to.equal(true);
+    expect((await arrived).message.text).to.equal(long);
+
+    const errors: Array<{ code: string; message: string }> = [];
+    a.addEventListener('peer-call-error', (e) => errors.push(e));
+    expect(a.sendMessage('x'.repeat(10_001))).to.equal(false);
+    expect(errors.map((e) => e.code)).to.deep.equal(['chat-too-long']);
+    expect(errors[0]!.message).to.match(/at most 10,000 characters/);
+    a.chatOpen = true;
+    await a.updateComplete;
+    expect(shadow(a).querySelector('.chat-error')!.textContent).to.match(/at most 10,000/);
+  });
+
+  it('chat with nobody connected is refused with a reason', async () => {
+    const el = await fixture<El>(html`<peer-call room=${newRoom()} signaling="local" autojoin></peer-call>`);
+    await until(() => el.state === 'joined', 'not joined');
+    const error = oneEvent(el, 'peer-call-error');
+    expect(el.sendMessage('anyone?')).to.equal(false);
+    expect((await error).code).to.equal('chat-unavailable');
+  });
+});

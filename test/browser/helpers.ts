@@ -1,0 +1,71 @@
+import { waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { PeerCallElement } from '../../src/peer-call.js';
+import '../../src/peer-call.js';
+
+export type El = PeerCallElement;
+
+/** A fresh room name per test: rooms of different tests must never meet. */
+export const newRoom = (prefix = 't') => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+export async function signalingUrl(): Promise<string> {
+  const { url } = await executeServerCommand<{ url: string }>('signaling-url');
+  return url;
+}
+
+export const shadow = (el: Element) => el.shadowRoot!;
+
+/** Polls `check` until it returns true. */
+export const until = (check: () => boolean | Promise<boolean>, message: string, timeout = 20_000) =>
+  waitUntil(check, message, { timeout, interval: 50 });
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The <video> in `el` that shows peer `peerId`. */
+export const remoteVideo = (el: El, peerId: string) =>
+  shadow(el).querySelector<HTMLVideoElement>(`figure[data-peer="${peerId}"] video`);
+
+/** Waits until `el` shows moving video from `peerId`: decoded dimensions and a new frame. */
+export async function videoArrives(el: El, peerId: string, timeout = 20_000): Promise<HTMLVideoElement> {
+  await until(() => (remoteVideo(el, peerId)?.videoWidth ?? 0) > 0, `no video from ${peerId} in ${el.name}`, timeout);
+  const video = remoteVideo(el, peerId)!;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no frame callback from ${peerId}`)), timeout);
+    video.requestVideoFrameCallback(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+  return video;
+}
+
+/** Resolves when every element is joined and every pair is connected. */
+export async function allConnected(els: El[], timeout = 20_000) {
+  await until(() => els.every((e) => e.state === 'joined' && e.self), 'not all joined', timeout);
+  await until(
+    () => els.every((e) => e.peers.length === els.length - 1 && e.peers.every((p) => p.state === 'connected')),
+    `not all connected: ${els.map((e) => `${e.name}: ${e.peers.map((p) => p.state).join(',')}`).join(' | ')}`,
+    timeout,
+  );
+}
+
+/** Inbound RTP stats of one kind on one connection. */
+export async function inbound(pc: RTCPeerConnection, kind: 'audio' | 'video') {
+  const stats = await pc.getStats();
+  for (const s of stats.values()) {
+    if (s.type === 'inbound-rtp' && s.kind === kind) return s as RTCInboundRtpStreamStats & { audioLevel?: number; totalAudioEnergy?: number };
+  }
+  return undefined;
+}
+
+/** Collects every event of `type` fired on `target`. */
+export function record<T extends Event>(target: EventTarget, type: string): T[] {
+  const list: T[] = [];
+  target.addEventListener(type, (e) => list.push(e as T));
+  return list;
+}
+
+/** MediaStreamTracks created by the page, to check that none is left running. */
+export function liveTracks(el: El): MediaStreamTrack[] {
+  return el.localStream.getTracks().filter((t) => t.readyState === 'live');
+}

@@ -1,0 +1,124 @@
+// Browser tests: real Debian Chromium with fake camera/microphone devices, a real
+// reference signaling server started here, and no mocks of WebRTC.
+//
+// Run through `npm run test:browser` (it loads this file with tsx so that the server's
+// TypeScript sources can be imported directly).
+import os from 'node:os';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { pino } from 'pino';
+import { createSignalingServer } from './signaling-server/src/index.ts';
+
+const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+// Flags from ../shared/BROWSERS.md. Chromium must not reach out to the network it cannot reach.
+const BASE = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  // No mDNS responder in CI sandboxes: expose host candidates as plain IPs.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+const FAKE_DEVICES = '--use-fake-device-for-media-stream';
+const FAKE_UI = '--use-fake-ui-for-media-stream';
+const AUTOPLAY = '--autoplay-policy=no-user-gesture-required';
+
+const chrome = (...args) =>
+  chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE, ...args] } });
+
+/** The machine's first non-loopback IPv4 address: an origin that is not a secure context. */
+function lanAddress() {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+/** Starts the reference signaling server for the run and answers the tests' commands. */
+function signalingPlugin() {
+  let server;
+  let url;
+  return {
+    name: 'peer-call-signaling',
+    async serverStart() {
+      server = createSignalingServer({
+        logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+        defaultMetrics: false,
+        resumeGraceMs: 2_000,
+        rateLimit: { rate: 500, burst: 2_000 },
+      });
+      // Test pages for other origins (served by the signaling server itself).
+      server.app.get('/__test/element.html', (req, res) => {
+        const room = String(req.query.room ?? 'x').replace(/[^A-Za-z0-9._~-]/g, '');
+        res.type('html').send(`<!doctype html><meta charset="utf-8"><script src="/peer-call.js"></script>
+<peer-call room="${room}" autojoin></peer-call>
+<script src="/__test/report.js"></script>`);
+      });
+      server.app.get('/__test/report.js', (_req, res) => {
+        res.type('js').send(`(() => {
+  const el = document.querySelector('peer-call');
+  const report = (e) => parent.postMessage({ source: 'peer-call-test', secure: isSecureContext, state: el.state,
+    code: e && e.code, text: el.shadowRoot && el.shadowRoot.textContent.replace(/\\s+/g, ' ') }, '*');
+  el.addEventListener('peer-call-error', (e) => setTimeout(() => report(e), 50));
+})();`);
+      });
+      const address = await server.listen(0, '0.0.0.0');
+      url = `http://127.0.0.1:${address.port}`;
+    },
+    async serverStop() {
+      await server?.close();
+    },
+    async executeCommand({ command, payload, session }) {
+      if (command === 'signaling-url') return { url };
+      if (command === 'insecure-url') {
+        const ip = lanAddress();
+        return { url: ip ? url.replace('127.0.0.1', ip) : null };
+      }
+      if (command === 'grant-permissions') {
+        // Per browser context, through the DevTools protocol (only honoured without the fake-UI flag).
+        const page = session.browser.getPage(session.id);
+        const origin = new URL(page.url()).origin;
+        const cdp = await page.browser().target().createCDPSession();
+        const browserContextId = page.browserContext().id;
+        await cdp.send('Browser.resetPermissions', { ...(browserContextId && { browserContextId }) });
+        if (payload.permissions.length) {
+          await cdp.send('Browser.grantPermissions', {
+            origin,
+            permissions: payload.permissions,
+            ...(browserContextId && { browserContextId }),
+          });
+        }
+        return true;
+      }
+      return undefined;
+    },
+  };
+}
+
+export default {
+  files: ['test/browser/**/*.test.ts', '!test/browser/env/**'],
+  nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
+  concurrency: 1,
+  testsFinishTimeout: 600_000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), signalingPlugin()],
+  testFramework: { config: { timeout: 30_000 } },
+  browsers: [chrome(FAKE_DEVICES, FAKE_UI, AUTOPLAY)],
+  groups: [
+    // Autoplay policy as shipped: muted autoplay + playsinline must be enough, and
+    // blocked audio must surface as an "Enable audio" control.
+    { name: 'autoplay', files: 'test/browser/env/autoplay.test.ts', browsers: [chrome(FAKE_DEVICES, FAKE_UI)] },
+    // No fake-UI flag: the permission prompt is denied unless a test grants it.
+    { name: 'permissions', files: 'test/browser/env/permissions.test.ts', browsers: [chrome(FAKE_DEVICES, AUTOPLAY)] },
+    // A microphone but no camera.
+    {
+      name: 'no-camera',
+      files: 'test/browser/env/no-camera.test.ts',
+      browsers: [chrome(`${FAKE_DEVICES}=device-count=0`, FAKE_UI, AUTOPLAY)],
+    },
+    // No capture devices at all.
+    { name: 'no-devices', files: 'test/browser/env/no-devices.test.ts', browsers: [chrome(FAKE_UI, AUTOPLAY)] },
+  ],
+};
