@@ -242,6 +242,7 @@ export class PeerCallElement extends LitElement {
   /** Bumped by every join/leave; async work of an older run drops its results. */
   #run = 0;
   #msgSeq = 0;
+  #updates = 0;
 
   constructor() {
     super();
@@ -335,7 +336,9 @@ export class PeerCallElement extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.#state !== 'idle' && (changed.has('room') || changed.has('signaling') || changed.has('server'))) {
+    // The first update carries the initial values, which firstUpdated() acted on.
+    const initial = this.#updates++ === 0;
+    if (!initial && this.#state !== 'idle' && (changed.has('room') || changed.has('signaling') || changed.has('server'))) {
       const inCall = this.#state === 'joined' || this.#state === 'joining';
       if (changed.has('room') && this.#joinedRoom === this.room && inCall) {
         // nothing: the same room

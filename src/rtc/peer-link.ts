@@ -4,15 +4,25 @@
  * Negotiation is the W3C "perfect negotiation" pattern (webrtc-pc, §10.7):
  * either side may (re)negotiate at any time; on a collision the polite side
  * rolls back and the impolite side ignores the incoming offer. The three flags
- * and `handleSignal` below are recognisably that example's code.
+ * and `#handle` below are recognisably that example's code.
  *
- * Media: one audio and one video transceiver per link, set up by the impolite
- * side's first offer; the polite side attaches its tracks to the transceivers
- * that offer created. So the two sides never both add m-lines at once (which
- * would end with four media sections instead of two), and turning the camera
- * off or switching devices is `replaceTrack` on a fixed sender: no
- * renegotiation. Chat and media state travel on a negotiated data channel
- * (id 0), so neither side has to be the one that opens it.
+ * Media: each side sends on transceivers of its own (one audio, one video,
+ * `sendonly`) and receives on those the other side's offer creates. Sharing
+ * one sendrecv transceiver per kind between the two sides (what `addTrack` on
+ * both sides gives) saves two m-lines, but in Chromium a rollback on the polite
+ * side then leaves its remote video track without frames for good (seen in
+ * Chromium 156: RTP keeps arriving and decoding, the track renders nothing);
+ * with one-way transceivers a rollback touches nothing that receives. The
+ * senders are fixed for the link's lifetime, so turning the camera off or
+ * switching devices is `replaceTrack`: no renegotiation. Chat and media state
+ * travel on a negotiated data channel (id 0), so neither side has to be the
+ * one that opens it.
+ *
+ * Collisions are still handled, but made rare, because Chromium also sometimes
+ * stops gathering ICE candidates on the polite side after rolling back an offer
+ * whose setLocalDescription had only just completed: the polite side lets the
+ * impolite side offer first when a link starts, and waits a moment before
+ * restarting ICE itself (see the recovery ladder in docs/recovery.md).
  */
 import type { IceCandidate, SignalMessage } from '../signaling/adapter.js';
 import { ChatAssembler, type Envelope } from './chat-wire.js';
@@ -40,18 +50,40 @@ export interface PeerLinkEvents {
   error(err: unknown): void;
 }
 
+/** Timings of the recovery ladder, in ms (see docs/recovery.md). */
+export interface LinkTimings {
+  /** Polite side: wait this long for the impolite side's first offer before offering itself. */
+  firstOfferWait: number;
+  /** `disconnected` for this long counts as failed. */
+  disconnectedGrace: number;
+  /** Not connected this long after the last negotiation: restart ICE. */
+  connectTimeout: number;
+  /** Polite side: let the impolite side restart first; restart ourselves after this long. */
+  politeRestartDelay: number;
+}
+
+export const DEFAULT_TIMINGS: LinkTimings = {
+  firstOfferWait: 1_500,
+  disconnectedGrace: 3_000,
+  connectTimeout: 10_000,
+  politeRestartDelay: 2_000,
+};
+
 export interface PeerLinkOptions {
   polite: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
   local: LocalTracks;
   events: PeerLinkEvents;
-  /** If the impolite side's first offer has not come after this long, offer ourselves. */
-  politeFallbackMs?: number;
+  timings?: Partial<LinkTimings>;
 }
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
+
+const ufragOf = (sdp: string | undefined) => sdp?.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+/** Candidates kept while they do not match the remote description (yet). */
+const MAX_PARKED = 64;
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -59,6 +91,8 @@ export class PeerLink {
   /** What the remote peer sends; the same object for the link's lifetime. */
   readonly remoteStream = new MediaStream();
   state: LinkState = 'connecting';
+  /** ICE restarts since the link was last connected. */
+  restarts = 0;
 
   // Perfect negotiation.
   #makingOffer = false;
@@ -66,37 +100,35 @@ export class PeerLink {
   #isSettingRemoteAnswerPending = false;
 
   #senders = new Map<Kind, RTCRtpSender>();
-  #local: LocalTracks;
-  #channel: RTCDataChannel | undefined;
+  #channel: RTCDataChannel;
   #assembler = new ChatAssembler();
-  /** Candidates that arrived before a remote description to apply them to. */
-  #pendingCandidates: RTCIceCandidateInit[] = [];
+  /** Candidates for a remote description we do not have (yet): applied when it arrives. */
+  #parked: RTCIceCandidateInit[] = [];
   /** Incoming signals are handled one at a time, in order. */
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
-  #fallback: ReturnType<typeof setTimeout> | undefined;
   #events: PeerLinkEvents;
+  #timings: LinkTimings;
+  /** Polite side, until the first remote offer: our own offer waits. */
+  #awaitingFirstOffer: boolean;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PeerLinkOptions) {
     this.polite = options.polite;
-    this.#local = options.local;
     this.#events = options.events;
+    this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.#awaitingFirstOffer = this.polite;
     this.pc = new RTCPeerConnection({
       iceServers: options.iceServers,
       ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
     });
     const pc = this.pc;
 
-    pc.onnegotiationneeded = async () => {
-      try {
-        this.#makingOffer = true;
-        await pc.setLocalDescription();
-        this.#sendDescription();
-      } catch (err) {
-        if (!this.#closed) this.#events.error(err);
-      } finally {
-        this.#makingOffer = false;
-      }
+    pc.onnegotiationneeded = () => {
+      if (this.#awaitingFirstOffer) return; // see #handle and the timer below
+      void this.#negotiate();
     };
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#events.send({ candidate: candidate.toJSON() as IceCandidate });
@@ -107,58 +139,64 @@ export class PeerLink {
     };
     pc.onconnectionstatechange = () => this.#updateState();
     pc.oniceconnectionstatechange = () => {
-      // Restart ICE at once when it fails (the offer goes through the
-      // negotiation path above). The element's recovery ladder builds on this.
-      if (pc.iceConnectionState === 'failed') pc.restartIce();
+      const ice = pc.iceConnectionState;
+      if (ice === 'failed') this.#requestRestart('ice failed');
+      if (ice === 'disconnected' && !this.#disconnectedTimer) {
+        this.#disconnectedTimer = this.#later(this.#timings.disconnectedGrace, () => {
+          this.#disconnectedTimer = undefined;
+          if (this.pc.iceConnectionState === 'disconnected') this.#requestRestart('disconnected too long');
+        });
+      }
       this.#updateState();
     };
 
-    if (!this.polite) {
-      this.#addOwnTransceivers();
-    } else {
-      // Wait for the impolite side's offer; offer ourselves if it never comes.
-      this.#fallback = setTimeout(() => {
-        if (!this.#closed && this.#senders.size === 0) this.#addOwnTransceivers();
-      }, options.politeFallbackMs ?? 4_000);
-    }
-  }
-
-  /**
-   * The chat/state channel. Negotiated (both sides create id 0), and created by
-   * each side only when its first offer or answer includes it, so that the
-   * polite side never starts a competing negotiation of its own.
-   */
-  #openChannel() {
-    if (this.#channel) return;
-    const channel = (this.#channel = this.pc.createDataChannel('peer-call', { negotiated: true, id: 0, ordered: true }));
-    channel.onopen = () => this.#events.channelOpen();
-    channel.onmessage = ({ data }) => {
+    this.#channel = pc.createDataChannel('peer-call', { negotiated: true, id: 0, ordered: true });
+    this.#channel.onopen = () => this.#events.channelOpen();
+    this.#channel.onmessage = ({ data }) => {
       const envelope = typeof data === 'string' ? this.#assembler.accept(data) : undefined;
       if (envelope) this.#events.envelope(envelope);
     };
-  }
-
-  #addOwnTransceivers() {
-    this.#openChannel();
     for (const kind of KINDS) {
-      const t = this.pc.addTransceiver(this.#local[kind] ?? kind, { direction: 'sendrecv', streams: [this.#local.stream] });
+      const t = pc.addTransceiver(options.local[kind] ?? kind, { direction: 'sendonly', streams: [options.local.stream] });
       this.#senders.set(kind, t.sender);
     }
+    if (this.#awaitingFirstOffer) {
+      // If the impolite side's offer does not come (an older client, a lost
+      // message), offer ourselves.
+      this.#later(this.#timings.firstOfferWait, () => this.#stopWaitingForFirstOffer());
+    }
+    this.#armWatchdog();
   }
 
-  /** Polite side: send our media on the transceivers the remote offer created. */
-  async #claimRemoteTransceivers() {
-    this.#openChannel();
-    for (const kind of KINDS) {
-      if (this.#senders.has(kind)) continue;
-      const t = this.pc.getTransceivers().find((x) => x.receiver.track.kind === kind && x.mid !== null && x.currentDirection !== 'stopped');
-      if (!t) continue;
-      t.direction = 'sendrecv';
-      this.#senders.set(kind, t.sender);
-      const track = this.#local[kind];
-      if (track) await t.sender.replaceTrack(track);
-      t.sender.setStreams?.(this.#local.stream);
+  #later(ms: number, fn: () => void) {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#closed) fn();
+    }, ms);
+    this.#timers.add(t);
+    return t;
+  }
+
+  #stopWaitingForFirstOffer() {
+    if (!this.#awaitingFirstOffer) return;
+    this.#awaitingFirstOffer = false;
+    void this.#negotiate();
+  }
+
+  async #negotiate() {
+    const pc = this.pc;
+    if (this.#closed || this.#makingOffer || pc.signalingState !== 'stable') return;
+    try {
+      this.#makingOffer = true;
+      await pc.setLocalDescription();
+      // A collision may have rolled our offer back meanwhile: do not send it then.
+      if ((pc.signalingState as RTCSignalingState) === 'have-local-offer') this.#sendDescription();
+    } catch (err) {
+      if (!this.#closed) this.#events.error(err);
+    } finally {
+      this.#makingOffer = false;
     }
+    this.#armWatchdog();
   }
 
   #sendDescription() {
@@ -168,9 +206,11 @@ export class PeerLink {
 
   /** Applies a signaling message from the remote peer. */
   handleSignal(message: SignalMessage): Promise<void> {
-    this.#queue = this.#queue.then(() => this.#handle(message)).catch((err) => {
-      if (!this.#closed) this.#events.error(err);
-    });
+    this.#queue = this.#queue
+      .then(() => this.#handle(message))
+      .catch((err) => {
+        if (!this.#closed) this.#events.error(err);
+      });
     return this.#queue;
   }
 
@@ -185,81 +225,132 @@ export class PeerLink {
       this.#ignoreOffer = !this.polite && offerCollision;
       if (this.#ignoreOffer) return;
       this.#isSettingRemoteAnswerPending = description.type === 'answer';
-      await pc.setRemoteDescription(description); // rolls back our own offer if needed
+      await pc.setRemoteDescription(description); // rolls our own offer back on a collision
       this.#isSettingRemoteAnswerPending = false;
       if (description.type === 'offer') {
-        clearTimeout(this.#fallback);
-        await this.#claimRemoteTransceivers();
         await pc.setLocalDescription();
         this.#sendDescription();
+        if (this.#awaitingFirstOffer) {
+          // Our own transceivers still need negotiating: now, without a collision.
+          this.#awaitingFirstOffer = false;
+          void this.#negotiate();
+        }
       }
-      for (const candidate of this.#pendingCandidates.splice(0)) await this.#addCandidate(candidate);
+      await this.#applyParked();
+      this.#armWatchdog();
     } else {
-      if (!pc.remoteDescription) {
-        this.#pendingCandidates.push(message.candidate);
-        return;
-      }
       await this.#addCandidate(message.candidate);
     }
   }
 
   async #addCandidate(candidate: RTCIceCandidateInit) {
+    const remote = ufragOf(this.pc.remoteDescription?.sdp);
+    // Candidates may come before their description, or belong to an offer we
+    // ignored whose ICE credentials the peer keeps after rolling back: park them
+    // until a remote description with their username fragment is set.
+    if (!remote || (candidate.usernameFragment && candidate.usernameFragment !== remote)) {
+      this.#parked.push(candidate);
+      if (this.#parked.length > MAX_PARKED) this.#parked.shift();
+      return;
+    }
     try {
       await this.pc.addIceCandidate(candidate);
     } catch (err) {
-      // Candidates of an offer we ignored fail to apply; that is expected.
-      if (!this.#ignoreOffer) throw err;
+      if (!this.#ignoreOffer) console.debug('peer-call: candidate not applied', err);
     }
+  }
+
+  async #applyParked() {
+    const parked = this.#parked.splice(0);
+    for (const c of parked) await this.#addCandidate(c);
+  }
+
+  // ------------------------------------------------------------ recovery
+
+  /** Restarts ICE when the link is not connected in time (the ladder's first rungs). */
+  #armWatchdog() {
+    if (this.#watchdog) {
+      clearTimeout(this.#watchdog);
+      this.#timers.delete(this.#watchdog);
+    }
+    this.#watchdog = this.#later(this.#timings.connectTimeout, () => {
+      if (this.state !== 'connected') this.#requestRestart('not connected in time');
+    });
+  }
+
+  /**
+   * Restarts ICE through negotiation. The impolite side acts at once; the
+   * polite side gives it a moment (its offer would collide with the impolite
+   * side's), and acts itself only if no new offer came meanwhile.
+   */
+  #requestRestart(_reason: string) {
+    const remoteUfrag = ufragOf(this.pc.remoteDescription?.sdp);
+    const go = () => {
+      if (this.state === 'connected') return;
+      this.restarts++;
+      this.pc.restartIce();
+      this.#armWatchdog();
+    };
+    if (!this.polite) return go();
+    this.#later(this.#timings.politeRestartDelay, () => {
+      if (ufragOf(this.pc.remoteDescription?.sdp) === remoteUfrag) go();
+      else this.#armWatchdog(); // the other side restarted: give it time
+    });
   }
 
   #updateState() {
     const pc = this.pc;
+    const ice = pc.iceConnectionState;
     let next: LinkState;
     if (this.#closed) next = 'closed';
-    else if (pc.connectionState === 'connected') next = 'connected';
-    else if (pc.connectionState === 'failed' || pc.iceConnectionState === 'failed') next = 'failed';
-    else if (pc.connectionState === 'disconnected' || pc.iceConnectionState === 'disconnected') next = 'reconnecting';
-    else if (this.state === 'connected' || this.state === 'reconnecting' || this.state === 'failed') next = 'reconnecting';
-    else next = 'connecting';
+    else if (pc.connectionState === 'connected' && ice !== 'disconnected' && ice !== 'failed') next = 'connected';
+    else if (pc.connectionState === 'failed' || ice === 'failed') next = 'failed';
+    else if (this.state === 'connecting') next = 'connecting';
+    else next = 'reconnecting';
+
+    if (next === 'connected') this.restarts = 0;
     if (next !== this.state) {
       this.state = next;
       this.#events.state(next);
     }
   }
 
+  // ------------------------------------------------------------ media and data
+
   /** Sends `track` (or nothing) as this link's audio or video, without renegotiation. */
   async replaceTrack(kind: Kind, track: MediaStreamTrack | null): Promise<void> {
-    this.#local = { ...this.#local, [kind]: track };
     const sender = this.#senders.get(kind);
     if (sender && !this.#closed) await sender.replaceTrack(track);
   }
 
   get channelOpen(): boolean {
-    return this.#channel?.readyState === 'open';
+    return this.#channel.readyState === 'open';
   }
 
   /** Sends pre-encoded frames on the data channel; false when it is not open. */
   sendFrames(frames: string[]): boolean {
     if (!this.channelOpen) return false;
-    for (const f of frames) this.#channel!.send(f);
+    for (const f of frames) this.#channel.send(f);
     return true;
   }
 
-  /** Restarts ICE (through negotiation). */
+  /** Restarts ICE (through negotiation) now. */
   restartIce(): void {
-    if (!this.#closed) this.pc.restartIce();
+    if (this.#closed) return;
+    this.restarts++;
+    this.pc.restartIce();
+    this.#armWatchdog();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#fallback);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
     this.pc.onconnectionstatechange = this.pc.oniceconnectionstatechange = null;
-    if (this.#channel) {
-      this.#channel.onopen = this.#channel.onmessage = null;
-      this.#channel.close();
-    }
+    this.#channel.onopen = this.#channel.onmessage = null;
+    this.#channel.close();
     this.pc.close();
     this.#updateState();
   }

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { allConnected, newRoom, shadow, signalingUrl, until, videoArrives, type El } from './helpers.js';
-import type { ChatMessageEvent } from '../../src/index.js';
+import type { ChatMessageEvent, PeerCallErrorEvent } from '../../src/index.js';
 
 async function pair(attrs: { signaling?: string; server?: string }) {
   const room = newRoom();
@@ -90,6 +90,6 @@ describe('a call between two elements', () => {
     await until(() => el.state === 'joined', 'not joined');
     const error = oneEvent(el, 'peer-call-error');
     expect(el.sendMessage('anyone?')).to.equal(false);
-    expect((await error).code).to.equal('chat-unavailable');
+    expect(((await error) as unknown as PeerCallErrorEvent).code).to.equal('chat-unavailable');
   });
 });

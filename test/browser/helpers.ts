@@ -9,7 +9,7 @@ export type El = PeerCallElement;
 export const newRoom = (prefix = 't') => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 export async function signalingUrl(): Promise<string> {
-  const { url } = await executeServerCommand<{ url: string }>('signaling-url');
+  const { url } = await executeServerCommand<{ url: string }, undefined>('signaling-url');
   return url;
 }
 

@@ -1,0 +1,137 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { allConnected, newRoom, record, shadow, signalingUrl, sleep, until, videoArrives, type El } from './helpers.js';
+import type { PeerLeftEvent } from '../../src/index.js';
+
+async function elements(n: number, attrs: { server?: string; signaling?: string } = {}) {
+  const room = newRoom();
+  const names = ['Ada', 'Grace', 'Linus', 'Barbara', 'Ken', 'Margaret'];
+  const box = await fixture<HTMLDivElement>(html`<div>
+    ${names.slice(0, n).map(
+      (name) => html`<peer-call room=${room} name=${name} autojoin signaling=${attrs.signaling ?? 'socket.io'} server=${attrs.server ?? ''}></peer-call>`,
+    )}
+  </div>`);
+  return { box, els: [...box.querySelectorAll('peer-call')] as El[], room };
+}
+
+/** Both sides renegotiate in the same tick, `rounds` times; returns rounds in which both had offered at once. */
+async function glare(a: El, b: El, rounds: number) {
+  const pa = [...a.connections.values()][0]!;
+  const pb = [...b.connections.values()][0]!;
+  let collisions = 0;
+  for (let i = 0; i < rounds; i++) {
+    let aOffered = false;
+    let bOffered = false;
+    let both = false;
+    const watch = () => {
+      aOffered ||= pa.signalingState === 'have-local-offer';
+      bOffered ||= pb.signalingState === 'have-local-offer';
+      both ||= pa.signalingState === 'have-local-offer' && pb.signalingState === 'have-local-offer';
+    };
+    pa.addEventListener('signalingstatechange', watch);
+    pb.addEventListener('signalingstatechange', watch);
+    const ufrags = [pa, pb].map((pc) => pc.localDescription!.sdp.match(/a=ice-ufrag:(\S+)/)![1]);
+    pa.restartIce();
+    pb.restartIce();
+    await until(
+      () =>
+        pa.signalingState === 'stable' && pb.signalingState === 'stable' &&
+        pa.localDescription!.sdp.match(/a=ice-ufrag:(\S+)/)![1] !== ufrags[0] &&
+        pb.localDescription!.sdp.match(/a=ice-ufrag:(\S+)/)![1] !== ufrags[1] &&
+        pa.connectionState === 'connected' && pb.connectionState === 'connected',
+      `round ${i}: ${pa.signalingState}/${pb.signalingState} ${pa.connectionState}/${pb.connectionState}`,
+    );
+    pa.removeEventListener('signalingstatechange', watch);
+    pb.removeEventListener('signalingstatechange', watch);
+    expect(aOffered || bOffered, `round ${i}: nobody renegotiated`).to.equal(true);
+    if (both) collisions++;
+  }
+  return collisions;
+}
+
+describe('negotiation', () => {
+  it('survives glare: both sides renegotiate at the same moment, many times (no server)', async () => {
+    const { els } = await elements(2, { signaling: 'local' });
+    const [a, b] = els as [El, El];
+    await allConnected([a, b]);
+    const collisions = await glare(a, b, 20);
+    expect(collisions, 'the test did not produce glare').to.be.greaterThan(10);
+    await allConnected([a, b]);
+    await Promise.all([videoArrives(a, b.self!.id), videoArrives(b, a.self!.id)]);
+    // Chat still flows on the same data channel.
+    const got = oneEvent(b, 'peer-call-message');
+    a.sendMessage('after glare');
+    await got;
+    // Still one audio and one video section per direction, and the channel: nobody added m-lines.
+    for (const el of [a, b]) {
+      const sdp = [...el.connections.values()][0]!.localDescription!.sdp;
+      expect(sdp.match(/^m=/gm)!.length).to.equal(5);
+    }
+  });
+
+  it('survives glare through the reference server', async () => {
+    const { els } = await elements(2, { server: await signalingUrl() });
+    const [a, b] = els as [El, El];
+    await allConnected([a, b]);
+    const collisions = await glare(a, b, 10);
+    expect(collisions).to.be.greaterThan(0);
+    await allConnected([a, b]);
+  });
+
+  it('a three-peer mesh connects every pair; one leaves and the others see it', async () => {
+    const { els } = await elements(3, { server: await signalingUrl() });
+    const [a, b, c] = els as [El, El, El];
+    await allConnected(els);
+    for (const x of els) for (const y of els) if (x !== y) await videoArrives(x, y.self!.id);
+    expect(shadow(a).querySelectorAll('[part~="tile-remote"]').length).to.equal(2);
+    expect(shadow(a).querySelector('[part~="grid"]')!.getAttribute('data-count')).to.equal('3');
+
+    const leftAtA = record<PeerLeftEvent>(a, 'peer-call-peer-left');
+    const leftAtB = record<PeerLeftEvent>(b, 'peer-call-peer-left');
+    const cId = c.self!.id;
+    c.leave();
+    expect(c.state).to.equal('left');
+    await until(() => leftAtA.length === 1 && leftAtB.length === 1, 'peer-left not seen by both');
+    expect(leftAtA[0]!.peer).to.deep.equal({ id: cId, name: 'Linus' });
+    await a.updateComplete;
+    expect(shadow(a).querySelector(`[data-peer="${cId}"]`)).to.equal(null);
+    expect(a.peers.map((p) => p.id)).to.deep.equal([b.self!.id]);
+    // The remaining pair is untouched.
+    expect(a.peers[0]!.state).to.equal('connected');
+    // The live region tells screen-reader users.
+    expect(shadow(a).querySelector('[role="status"][aria-live="polite"]')!.textContent).to.contain('Linus left');
+  });
+
+  it('a peer that vanishes without leaving disappears after the grace period', async () => {
+    const { io } = await import('socket.io-client');
+    const url = await signalingUrl();
+    const { els, room } = await elements(1, { server: url });
+    const [a] = els as [El];
+    await until(() => a.state === 'joined', 'not joined');
+    // A bare protocol client joins, then its connection dies without a leave.
+    const ghost = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const answer = (await ghost.emitWithAck('join', { room, name: 'Ghost' })) as { ok: boolean; self: { id: string } };
+    expect(answer.ok).to.equal(true);
+    await until(() => a.peers.some((p) => p.id === answer.self.id), 'ghost not shown');
+    const left = oneEvent(a, 'peer-call-peer-left');
+    ghost.io.engine.close(); // transport closed, no "leave"
+    expect(((await left) as unknown as PeerLeftEvent).peer.id).to.equal(answer.self.id);
+    await a.updateComplete;
+    expect(shadow(a).querySelector(`[data-peer="${answer.self.id}"]`)).to.equal(null);
+    expect(shadow(a).querySelector('[part~="empty"]')!.textContent).to.contain('Waiting for others');
+  });
+
+  it('a newcomer finds the room through the join answer; the members react to peer-joined', async () => {
+    const url = await signalingUrl();
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div><peer-call room=${room} name="First" server=${url} autojoin></peer-call></div>`);
+    const first = box.querySelector('peer-call') as El;
+    await until(() => first.state === 'joined', 'first not joined');
+    const joined = oneEvent(first, 'peer-call-peer-joined');
+    const second = document.createElement('peer-call') as El;
+    Object.assign(second, { room, name: 'Second', server: url, autojoin: true });
+    box.append(second);
+    await joined;
+    await allConnected([first, second]);
+    await sleep(100);
+  });
+});
