@@ -7,7 +7,7 @@ import os from 'node:os';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { pino } from 'pino';
-import { createSignalingServer } from './signaling-server/src/index.ts';
+import { createSignalingServer, mintJoinToken } from './signaling-server/src/index.ts';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -41,6 +41,8 @@ function lanAddress() {
 function signalingPlugin() {
   let server;
   let url;
+  /** Extra servers that tests start with options of their own. */
+  const extra = new Map();
   return {
     name: 'peer-call-signaling',
     async serverStart() {
@@ -53,16 +55,21 @@ function signalingPlugin() {
       // Test pages for other origins (served by the signaling server itself).
       server.app.get('/__test/element.html', (req, res) => {
         const room = String(req.query.room ?? 'x').replace(/[^A-Za-z0-9._~-]/g, '');
-        res.type('html').send(`<!doctype html><meta charset="utf-8"><script src="/peer-call.js"></script>
-<peer-call room="${room}" autojoin></peer-call>
-<script src="/__test/report.js"></script>`);
+        // Embedded by the test page on another origin.
+        res.removeHeader('x-frame-options');
+        res.removeHeader('content-security-policy');
+        res.type('html').send(`<!doctype html><meta charset="utf-8"><script src="/__test/report.js"></script>
+<script src="/peer-call.js"></script>
+<peer-call room="${room}" autojoin></peer-call>`);
       });
       server.app.get('/__test/report.js', (_req, res) => {
         res.type('js').send(`(() => {
-  const el = document.querySelector('peer-call');
-  const report = (e) => parent.postMessage({ source: 'peer-call-test', secure: isSecureContext, state: el.state,
-    code: e && e.code, text: el.shadowRoot && el.shadowRoot.textContent.replace(/\\s+/g, ' ') }, '*');
-  el.addEventListener('peer-call-error', (e) => setTimeout(() => report(e), 50));
+  // Events bubble to the document; listening there catches errors fired before this page finished parsing.
+  document.addEventListener('peer-call-error', (e) => setTimeout(() => {
+    const el = e.target;
+    parent.postMessage({ source: 'peer-call-test', secure: isSecureContext, state: el.state, code: e.code,
+      text: el.shadowRoot.textContent.replace(/\\s+/g, ' ') }, '*');
+  }, 50));
 })();`);
       });
       const address = await server.listen(0, '0.0.0.0');
@@ -70,9 +77,23 @@ function signalingPlugin() {
     },
     async serverStop() {
       await server?.close();
+      await Promise.all([...extra.values()].map((s) => s.close()));
     },
     async executeCommand({ command, payload, session }) {
       if (command === 'signaling-url') return { url };
+      if (command === 'start-server') {
+        const s = createSignalingServer({ logger: pino({ level: 'silent' }), defaultMetrics: false, ...payload });
+        const { port } = await s.listen(0, '127.0.0.1');
+        const extraUrl = `http://127.0.0.1:${port}`;
+        extra.set(extraUrl, s);
+        return { url: extraUrl };
+      }
+      if (command === 'stop-server') {
+        await extra.get(payload.url)?.close();
+        extra.delete(payload.url);
+        return true;
+      }
+      if (command === 'mint-token') return { token: await mintJoinToken(payload.secret, payload) };
       if (command === 'insecure-url') {
         const ip = lanAddress();
         return { url: ip ? url.replace('127.0.0.1', ip) : null };

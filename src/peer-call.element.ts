@@ -159,9 +159,10 @@ const iceServersConverter = {
  * @cssproperty --peer-call-raised - Background of buttons. Default #2c313c.
  * @cssproperty --peer-call-color - Text colour. Default #eef0f4.
  * @cssproperty --peer-call-muted-color - Secondary text. Default #a8afbd.
- * @cssproperty --peer-call-accent - Accent (primary buttons, own messages, active toggles). Default #4f7cff.
+ * @cssproperty --peer-call-accent - Accent (primary buttons, own messages, active toggles). Default #3d68f0.
  * @cssproperty --peer-call-accent-color - Text on the accent colour. Default #fff.
- * @cssproperty --peer-call-danger - Leave button, muted devices, errors. Default #e5484d.
+ * @cssproperty --peer-call-danger - Leave button, muted devices, errors. Default #d13438.
+ * @cssproperty --peer-call-danger-text - Error text on the background. Default #ff6369.
  * @cssproperty --peer-call-warning - Reconnecting states. Default #f5a524.
  * @cssproperty --peer-call-success - Default #30a46c.
  * @cssproperty --peer-call-focus-ring - Keyboard focus outline. Default #9db5ff.
@@ -242,6 +243,8 @@ export class PeerCallElement extends LitElement {
   /** Bumped by every join/leave; async work of an older run drops its results. */
   #run = 0;
   #msgSeq = 0;
+  /** Track replacements on the links still in progress. */
+  #replacing: Promise<void> = Promise.resolve();
   #updates = 0;
 
   constructor() {
@@ -290,6 +293,13 @@ export class PeerCallElement extends LitElement {
       camera: p.cam,
       screen: p.screen,
     }));
+  }
+
+  /** What went wrong, while the element shows an error (state `error` or `media-error`). */
+  get error(): PeerCallErrorInfo | undefined {
+    if (this.#state === 'media-error') return this.#media.error;
+    if (this.#state === 'error') return this.#error;
+    return undefined;
   }
 
   /** The chat so far (own and received messages, oldest first). */
@@ -499,6 +509,7 @@ export class PeerCallElement extends LitElement {
    */
   async toggleCamera(on = !this.#media.cameraOn): Promise<boolean> {
     const ok = await this.#media.setCamera(on, this.mediaTimeout);
+    await this.#replacing;
     const isOn = this.#media.cameraOn && !!this.#media.camera;
     this.cameraOff = !isOn;
     if (!ok && on && this.#media.error) this.#fail(this.#media.error);
@@ -515,6 +526,7 @@ export class PeerCallElement extends LitElement {
     } else {
       this.#media.stopScreenShare();
     }
+    await this.#replacing;
     this.#broadcastMediaState();
     this.#stateEvent('screen', this.#media.screen ? 'on' : 'off');
     return !!this.#media.screen;
@@ -523,6 +535,7 @@ export class PeerCallElement extends LitElement {
   /** Switches to another camera or microphone (a deviceId from enumerateDevices). */
   async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<boolean> {
     const ok = await this.#media.useDevice(kind, deviceId);
+    await this.#replacing;
     if (!ok && this.#media.error) this.#fail(this.#media.error);
     if (kind === 'video') this.cameraOff = !this.#media.cameraOn;
     this.#broadcastMediaState();
@@ -709,7 +722,8 @@ export class PeerCallElement extends LitElement {
   }
 
   #onLocalTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null) {
-    void this.#mesh?.replaceTrack(kind, track);
+    const replaced = this.#mesh?.replaceTrack(kind, track);
+    if (replaced) this.#replacing = Promise.all([this.#replacing, replaced]).then(() => {});
     this.#broadcastMediaState();
   }
 

@@ -16,9 +16,10 @@ export const styles = css`
     --_surface: var(--peer-call-surface, #1f232c);
     --_raised: var(--peer-call-raised, #2c313c);
     --_muted: var(--peer-call-muted-color, #a8afbd);
-    --_accent: var(--peer-call-accent, #4f7cff);
+    --_accent: var(--peer-call-accent, #3d68f0);
     --_accent-fg: var(--peer-call-accent-color, #ffffff);
-    --_danger: var(--peer-call-danger, #e5484d);
+    --_danger: var(--peer-call-danger, #d13438);
+    --_danger-text: var(--peer-call-danger-text, #ff6369);
     --_ok: var(--peer-call-success, #30a46c);
     --_warn: var(--peer-call-warning, #f5a524);
     --_radius: var(--peer-call-radius, 12px);
@@ -270,7 +271,7 @@ export const styles = css`
     color: var(--_warn);
   }
   .tile[data-state='failed'] .status {
-    color: var(--_danger);
+    color: var(--_danger-text);
   }
   .empty {
     display: grid;
@@ -411,7 +412,7 @@ export const styles = css`
   }
   .chat-error {
     padding: 0 12px;
-    color: var(--_danger);
+    color: var(--_danger-text);
     font-size: 12px;
   }
   @media (prefers-reduced-motion: no-preference) {

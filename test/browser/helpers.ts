@@ -69,3 +69,28 @@ export function record<T extends Event>(target: EventTarget, type: string): T[] 
 export function liveTracks(el: El): MediaStreamTrack[] {
   return el.localStream.getTracks().filter((t) => t.readyState === 'live');
 }
+
+/** Starts another reference server with options of the test's own; returns its URL. */
+export async function startServer(options: Record<string, unknown>): Promise<string> {
+  const { url } = await executeServerCommand<{ url: string }, Record<string, unknown>>('start-server', options);
+  return url;
+}
+
+export async function stopServer(url: string): Promise<void> {
+  await executeServerCommand('stop-server', { url });
+}
+
+export async function mintToken(secret: string, room: string, ttlSeconds = 600): Promise<string> {
+  const { token } = await executeServerCommand<{ token: string }, Record<string, unknown>>('mint-token', { secret, room, ttlSeconds });
+  return token;
+}
+
+/** Clicks an element in the element's shadow root like a user (a real input event, with user activation). */
+export async function click(el: El, selector: string): Promise<void> {
+  const { sendMouse } = await import('@web/test-runner-commands');
+  const target = shadow(el).querySelector<HTMLElement>(selector);
+  if (!target) throw new Error(`nothing matches ${selector}`);
+  target.scrollIntoView({ block: 'center' });
+  const r = target.getBoundingClientRect();
+  await sendMouse({ type: 'click', position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
+}
