@@ -12,9 +12,16 @@ const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 /** name -> what it needs and how to run it */
 const SUITES = {
   server: { needs: [], run: ['npm', ['run', '--silent', 'test:server']] },
+  browser: { needs: ['chromium', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:browser']] },
 };
 
+const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+
 const requirements = {
+  inotifywait: {
+    ok: () => onPath('inotifywait'),
+    fix: 'inotifywait not found (the device-busy browser test uses it). Install it with "sudo apt-get install -y inotify-tools".',
+  },
   chromium: {
     ok: () => existsSync(CHROME),
     fix: `Chromium not found at ${CHROME}. Install it with "sudo apt-get install -y chromium", or set CHROME_PATH to a Chromium/Chrome binary.`,

@@ -238,6 +238,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     let member: { room: string; id: string } | null = null;
     /** Messages are handled one at a time, in order (join is asynchronous). */
     let queue: Promise<void> = Promise.resolve();
+    /** Set once the connection is being dropped for flooding: nothing more is handled. */
+    let flooded = false;
 
     async function join(input: unknown): Promise<JoinAnswer> {
       const parsed = parseJoin(input);
@@ -321,10 +323,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         else if (code !== 'rate-limited') socket.emit('protocol-error', { event: name, code, message });
       };
 
+      if (flooded) return;
       const verdict = limiter.take();
       if (verdict !== 'ok') {
         refuse('rate-limited', 'too many messages; slow down');
         if (verdict === 'disconnect') {
+          flooded = true;
           metrics.disconnectedForFlooding.inc();
           logger.warn({ socket: socket.id, address: socket.handshake.address }, 'disconnected a flooding connection');
           socket.emit('protocol-error', { event: name, code: 'rate-limited', message: 'disconnected for flooding' });

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import {
-  allConnected, click, liveTracks, mintToken, newRoom, record, shadow, signalingUrl, sleep, startServer, stopServer, until, videoArrives, type El,
+  allConnected, click, liveTracks, mintToken, newRoom, record, shadow, sleep, startServer, stopServer, until, videoArrives, type El,
 } from './helpers.js';
 import type { PeerCallErrorEvent, PeerJoinedEvent, PeerLeftEvent } from '../../src/index.js';
 
