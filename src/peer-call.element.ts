@@ -221,7 +221,14 @@ export class PeerCallElement extends LitElement {
   /** How long to wait for the camera/microphone permission prompt, in ms. Default 30000. */
   declare mediaTimeout: number;
 
-  #media = new MediaController(this, (kind, track) => this.#onLocalTrack(kind, track));
+  #media = new MediaController(this, {
+    track: (kind, track) => this.#onLocalTrack(kind, track),
+    lost: (kind, error) => {
+      if (kind === 'video') this.cameraOff = true;
+      this.#broadcastMediaState();
+      this.#fail({ ...error, message: `Lost the ${kind === 'audio' ? 'microphone' : 'camera'}: ${error.message}` });
+    },
+  });
   #mesh: Mesh | undefined;
   #adapter: SignalingAdapter | undefined;
   #joinedRoom: string | undefined;
@@ -951,7 +958,7 @@ export class PeerCallElement extends LitElement {
           : nothing}
         ${cams.length + mics.length > 1
           ? html`<button part="control devices-button" class="control toggle" aria-label="Devices" aria-expanded=${this.#devicesOpen ? 'true' : 'false'}
-              title="Choose camera and microphone" @click=${() => { this.#devicesOpen = !this.#devicesOpen; this.requestUpdate(); }}>${icon('cam')}</button>`
+              title="Choose camera and microphone" @click=${() => { this.#devicesOpen = !this.#devicesOpen; this.requestUpdate(); }}>${icon('settings')}</button>`
           : nothing}
         <button part="control chat-button" class="control toggle" aria-label=${this.#unread ? `Chat, ${this.#unread} unread` : 'Chat'}
           aria-pressed=${this.chatOpen ? 'true' : 'false'} title="Chat" @click=${this.#toggleChat}>${icon('chat')}</button>

@@ -2,16 +2,8 @@ import { css } from 'lit';
 
 export const styles = css`
   :host {
-    /* Inherited page styles (fonts, colours, line height, alignment...) stop here. */
-    all: initial;
     display: block;
     contain: content;
-    box-sizing: border-box;
-    color-scheme: dark;
-    font-family: var(--peer-call-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    font-size: 14px;
-    line-height: 1.4;
-    color: var(--peer-call-color, #eef0f4);
     --_bg: var(--peer-call-background, #111318);
     --_surface: var(--peer-call-surface, #1f232c);
     --_raised: var(--peer-call-raised, #2c313c);
@@ -56,6 +48,15 @@ export const styles = css`
   }
 
   .base {
+    /* Inherited page styles (fonts, colours, spacing, alignment...) stop here:
+       page rules can reach the host element, never this one. */
+    all: initial;
+    box-sizing: border-box;
+    color-scheme: dark;
+    font-family: var(--peer-call-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: 14px;
+    line-height: 1.4;
+    color: var(--peer-call-color, #eef0f4);
     container-type: inline-size;
     position: relative;
     display: flex;

@@ -25,6 +25,13 @@ export interface CaptureRequest {
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
+export interface MediaCallbacks {
+  /** The track to send as `kind` changed. */
+  track(kind: TrackKind, track: MediaStreamTrack | null): void;
+  /** A device in use went away (unplugged, permission revoked) and no other could replace it. */
+  lost(kind: TrackKind, error: PeerCallErrorInfo): void;
+}
+
 class Timeout extends Error {
   override name = 'TimeoutError';
 }
@@ -45,13 +52,12 @@ export class MediaController implements ReactiveController {
 
   #run = 0;
   #host: ReactiveControllerHost;
-  #onTrack: (kind: TrackKind, track: MediaStreamTrack | null) => void;
+  #callbacks: MediaCallbacks;
   #onDeviceChange = () => void this.#deviceChange();
 
-  /** @param onTrack called when the track to send as `kind` changes. */
-  constructor(host: ReactiveControllerHost, onTrack: (kind: TrackKind, track: MediaStreamTrack | null) => void) {
+  constructor(host: ReactiveControllerHost, callbacks: MediaCallbacks) {
     this.#host = host;
-    this.#onTrack = onTrack;
+    this.#callbacks = callbacks;
     host.addController(this);
   }
 
@@ -189,7 +195,7 @@ export class MediaController implements ReactiveController {
       if (t !== want) this.stream.removeTrack(t);
     }
     if (want && !this.stream.getTracks().includes(want)) this.stream.addTrack(want);
-    this.#onTrack(kind, want);
+    this.#callbacks.track(kind, want);
     this.#changed();
   }
 
@@ -197,8 +203,10 @@ export class MediaController implements ReactiveController {
     try {
       const s = await this.#getUserMedia(kind === 'audio' ? { audio: AUDIO } : { video: VIDEO }, 10_000);
       this.#setTrack(kind, s.getTracks()[0] ?? null);
-    } catch {
+    } catch (err) {
       this.#setTrack(kind, null);
+      if (kind === 'video') this.cameraOn = false;
+      this.#callbacks.lost(kind, captureError(err, kind === 'audio' ? 'microphone' : 'camera'));
     }
   }
 

@@ -152,3 +152,31 @@ describe('media controls', () => {
     }
   });
 });
+
+describe('devices', () => {
+  it('lists cameras and microphones in the picker and refreshes the list on devicechange', async () => {
+    const el = await fixture<El>(html`<peer-call room=${newRoom()} signaling="local" autojoin></peer-call>`);
+    await until(() => el.state === 'joined', 'not joined');
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const inputs = devices.filter((d) => d.kind === 'videoinput' || d.kind === 'audioinput');
+    await el.updateComplete;
+    const button = shadow(el).querySelector<HTMLButtonElement>('[part~="devices-button"]');
+    expect(button, 'no device picker although there are several devices').to.not.equal(null);
+    button!.click();
+    await el.updateComplete;
+    const options = [...shadow(el).querySelectorAll('[part~="camera-select"] option, [part~="microphone-select"] option')];
+    expect(options.length).to.equal(inputs.length);
+    const camSelect = shadow(el).querySelector<HTMLSelectElement>('[part~="camera-select"]')!;
+    expect(camSelect.value).to.equal(el.localStream.getVideoTracks()[0]!.getSettings().deviceId);
+    // A devicechange event makes the element enumerate again (spy on the real method).
+    let enumerations = 0;
+    const real = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
+    navigator.mediaDevices.enumerateDevices = () => (enumerations++, real());
+    try {
+      navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+      await until(() => enumerations > 0, 'devicechange ignored');
+    } finally {
+      delete (navigator.mediaDevices as unknown as { enumerateDevices?: unknown }).enumerateDevices;
+    }
+  });
+});

@@ -75,3 +75,27 @@ describe('denied permissions', () => {
     speaker.remove();
   });
 });
+
+describe('losing a device during the call', () => {
+  afterEach(() => grant([]));
+
+  it('revoking the camera ends its track; the element turns the camera off, says why, and the call goes on', async () => {
+    await grant(['audioCapture', 'videoCapture']);
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div>
+      <peer-call room=${room} name="Ada" signaling="local" autojoin></peer-call>
+      <peer-call room=${room} name="Grace" signaling="local" autojoin></peer-call></div>`);
+    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    await allConnected([a, b]);
+    const camera = a.localStream.getVideoTracks()[0]!;
+    const lost = oneEvent(a, 'peer-call-error') as unknown as Promise<PeerCallErrorEvent>;
+    await grant(['audioCapture']); // the camera permission is withdrawn
+    const e = await lost;
+    expect(e.message).to.contain('Lost the camera');
+    expect(camera.readyState).to.equal('ended');
+    await until(() => a.cameraOff, 'camera-off not reflected');
+    await until(() => b.peers[0]?.camera === false, 'the other side was not told');
+    expect(a.localStream.getAudioTracks()[0]!.readyState).to.equal('live');
+    expect(b.peers[0]!.state).to.equal('connected');
+  });
+});
