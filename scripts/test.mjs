@@ -8,16 +8,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
 /** name -> what it needs and how to run it */
 const SUITES = {
   server: { needs: [], run: ['npm', ['run', '--silent', 'test:server']] },
+  package: { needs: [], run: ['npm', ['run', '--silent', 'test:package']] },
   browser: { needs: ['chromium', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:browser']] },
+  e2e: { needs: ['chromium', 'firefox'], run: ['npm', ['run', '--silent', 'test:e2e']] },
 };
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 const requirements = {
+  firefox: {
+    ok: () => existsSync(FIREFOX),
+    fix: `Firefox ESR not found at ${FIREFOX} (the interop test uses it). Install it with "sudo apt-get install -y firefox-esr", or set FIREFOX_PATH.`,
+  },
   inotifywait: {
     ok: () => onPath('inotifywait'),
     fix: 'inotifywait not found (the device-busy browser test uses it). Install it with "sudo apt-get install -y inotify-tools".',
@@ -48,7 +55,7 @@ if (missing.length) {
 function step(label, cmd, args) {
   console.log(`\n=== ${label}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, CHROME_PATH: CHROME } });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, CHROME_PATH: CHROME, FIREFOX_PATH: FIREFOX } });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     console.error(`\n=== ${label}: FAILED after ${secs} s`);

@@ -107,13 +107,13 @@ const iceServersConverter = {
  * @slot controls - Extra controls, placed in the control bar after the built-in ones.
  * @slot empty - Shown in the grid while nobody else is in the room. Default: "Waiting for others to join…".
  *
- * @event peer-call-joined - {JoinedEvent} The element is in the room (`room`, `self`).
- * @event peer-call-left - {LeftEvent} The element left the room.
- * @event peer-call-peer-joined - {PeerJoinedEvent} Another peer entered the room (`peer`).
- * @event peer-call-peer-left - {PeerLeftEvent} Another peer left or vanished (`peer`).
- * @event peer-call-message - {ChatMessageEvent} A chat message was sent or received (`message`).
- * @event peer-call-state - {StateChangeEvent} A state changed: `subject` is call, signaling, link, microphone, camera or screen; `state` the new state; `peerId` for links.
- * @event peer-call-error - {PeerCallErrorEvent} Something failed; `code` is a PeerCallErrorCode (permission-denied, no-device, device-busy, constraints-impossible, insecure-context, prompt-timeout, screen-share-failed, unsupported, no-room, unreachable, origin-refused, room-full, unauthorized, refused, signaling-closed, link-failed, chat-too-long, chat-unavailable), `message` and `hint` are for people.
+ * @event {JoinedEvent} peer-call-joined - The element is in the room (`room`, `self`).
+ * @event {LeftEvent} peer-call-left - The element left the room.
+ * @event {PeerJoinedEvent} peer-call-peer-joined - Another peer entered the room (`peer`).
+ * @event {PeerLeftEvent} peer-call-peer-left - Another peer left or vanished (`peer`).
+ * @event {ChatMessageEvent} peer-call-message - A chat message was sent or received (`message`).
+ * @event {StateChangeEvent} peer-call-state - A state changed: `subject` is call, signaling, link, microphone, camera or screen; `state` the new state; `peerId` for links.
+ * @event {PeerCallErrorEvent} peer-call-error - Something failed; `code` is a PeerCallErrorCode (permission-denied, no-device, device-busy, constraints-impossible, insecure-context, prompt-timeout, screen-share-failed, unsupported, no-room, unreachable, origin-refused, room-full, unauthorized, refused, signaling-closed, link-failed, chat-too-long, chat-unavailable), `message` and `hint` are for people.
  *
  * @csspart base - The outer container.
  * @csspart banner - Notices above the stage (signaling reconnecting, partial capture).
@@ -355,13 +355,11 @@ export class PeerCallElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // The first update carries the initial values, which firstUpdated() acted on.
     const initial = this.#updates++ === 0;
-    if (!initial && this.#state !== 'idle' && (changed.has('room') || changed.has('signaling') || changed.has('server'))) {
+    if (!initial && (changed.has('room') || changed.has('signaling') || changed.has('server'))) {
       const inCall = this.#state === 'joined' || this.#state === 'joining';
-      if (changed.has('room') && this.#joinedRoom === this.room && inCall) {
-        // nothing: the same room
-      } else if (inCall) {
-        void this.#rejoin();
-      } else if (this.#state !== 'left') {
+      if (inCall) {
+        if (!(changed.has('room') && this.#joinedRoom === this.room && !changed.has('signaling') && !changed.has('server'))) void this.#rejoin();
+      } else if (this.#state !== 'left' && this.#state !== 'capturing') {
         this.#start();
       }
     }
@@ -467,7 +465,7 @@ export class PeerCallElement extends LitElement {
     for (const peer of info.peers) this.#mesh.add(peer);
     this.#scheduleIceRefresh(info.iceServersTtl, run);
     this.#setState('joined');
-    this.dispatchEvent(new JoinedEvent(this.room, info.self));
+    this.#emit(new JoinedEvent(this.room, info.self));
   }
 
   /** Leaves the room: closes every connection and stops the camera and microphone. */
@@ -615,12 +613,12 @@ export class PeerCallElement extends LitElement {
     return {
       peerAdded: (p: RemotePeer) => {
         this.#announce(`${p.name} joined`);
-        this.dispatchEvent(new PeerJoinedEvent({ id: p.id, name: p.name }));
+        this.#emit(new PeerJoinedEvent({ id: p.id, name: p.name }));
         this.requestUpdate();
       },
       peerRemoved: (p: RemotePeer) => {
         this.#announce(`${p.name} left`);
-        this.dispatchEvent(new PeerLeftEvent({ id: p.id, name: p.name }));
+        this.#emit(new PeerLeftEvent({ id: p.id, name: p.name }));
         this.requestUpdate();
       },
       peerChanged: () => this.requestUpdate(),
@@ -670,7 +668,7 @@ export class PeerCallElement extends LitElement {
     this.#adapter = undefined;
     this.#signalingStatus = 'offline';
     this.#self = undefined;
-    if (wasIn && this.#joinedRoom) this.dispatchEvent(new LeftEvent(this.#joinedRoom));
+    if (wasIn && this.#joinedRoom) this.#emit(new LeftEvent(this.#joinedRoom));
     this.#joinedRoom = undefined;
   }
 
@@ -688,12 +686,17 @@ export class PeerCallElement extends LitElement {
     this.requestUpdate();
   }
 
+  /** Every event of the element goes out here. */
+  #emit(event: Event) {
+    this.dispatchEvent(event);
+  }
+
   #stateEvent(subject: StateSubject, state: string, peerId?: string, detail?: string) {
-    this.dispatchEvent(new StateChangeEvent(subject, state, peerId, detail));
+    this.#emit(new StateChangeEvent(subject, state, peerId, detail));
   }
 
   #fail(error: PeerCallErrorInfo) {
-    this.dispatchEvent(new PeerCallErrorEvent(error));
+    this.#emit(new PeerCallErrorEvent(error));
     this.requestUpdate();
   }
 
@@ -711,7 +714,7 @@ export class PeerCallElement extends LitElement {
 
   #addMessage(message: ChatMessage) {
     this.#messages = [...this.#messages, message].slice(-MAX_LOG);
-    this.dispatchEvent(new ChatMessageEvent(message));
+    this.#emit(new ChatMessageEvent(message));
     this.requestUpdate();
     void this.updateComplete.then(() => {
       const log = this.renderRoot.querySelector('.log');

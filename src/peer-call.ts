@@ -4,9 +4,7 @@
  */
 import { PeerCallElement } from './peer-call.element.js';
 
-export const TAG = 'peer-call';
-
-if (!customElements.get(TAG)) customElements.define(TAG, PeerCallElement);
+if (!customElements.get('peer-call')) customElements.define('peer-call', PeerCallElement);
 
 declare global {
   interface HTMLElementTagNameMap {

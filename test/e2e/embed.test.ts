@@ -1,0 +1,121 @@
+// A page on another origin — a CMS blog with hostile global CSS — that contains only
+// the script tag pointing at the reference server and the element.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newRoom, pageErrors, remoteVideoFlows, startReference, startSite, until, type Reference } from './helpers.js';
+
+const HOSTILE_CSS = `
+  * { margin: 0 !important; padding: 0 !important; box-sizing: content-box !important; font-size: 40px !important;
+      line-height: 3 !important; color: #f0f !important; letter-spacing: 4px !important; font-family: fantasy !important; }
+  html { font-size: 300%; }
+  button, input, video, select { display: none !important; }
+  div, section, figure { border: 6px solid red !important; }
+  svg { width: 400px !important; height: 400px !important; }
+`;
+
+function blogPage(serverUrl: string, room: string, opts: { module?: boolean; twice?: boolean } = {}) {
+  const tag = opts.module
+    ? `<script type="module" src="${serverUrl}/peer-call.js"></script>`
+    : `<script src="${serverUrl}/peer-call.js"></script>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My blog</title>
+<style>${HOSTILE_CSS}</style></head>
+<body><h1>Our weekly stand-up</h1><p>Join the call below.</p>
+${tag}${opts.twice ? tag : ''}
+<peer-call room="${room}"></peer-call>
+<p>Footer text.</p></body></html>`;
+}
+
+describe('embedding on another origin', () => {
+  let ref: Reference;
+  let browser: Browser;
+  let allowed: Awaited<ReturnType<typeof startSite>>;
+  let refused: Awaited<ReturnType<typeof startSite>>;
+  const room = newRoom('embed');
+  // Real HTTP servers on their own ports (origins); the pages are written once the
+  // reference server's URL is known.
+  const pages: Record<string, string> = {};
+  const refusedPages: Record<string, string> = {};
+  before(async () => {
+    // Two sites; only the first is allowed on the server, and localhost in general is not.
+    allowed = await startSite(pages);
+    refused = await startSite(refusedPages);
+    ref = await startReference({ allowedOrigins: [allowed.origin], allowLocalhost: false });
+    pages['/'] = blogPage(ref.url, room, { twice: true });
+    pages['/module.html'] = blogPage(ref.url, `${room}-m`, { module: true });
+    refusedPages['/'] = blogPage(ref.url, room);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser.close();
+    await ref.close();
+    await allowed.close();
+    await refused.close();
+  });
+
+  async function visitor(site: { origin: string }, path: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${site.origin}${path}`);
+    return page;
+  }
+
+  test('works from an allowed origin: the script tag alone, included twice, under hostile CSS', async () => {
+    const a = await visitor(allowed, '/');
+    const b = await visitor(allowed, '/');
+    const errors = [...pageErrors(a), ...pageErrors(b)];
+    for (const page of [a, b]) {
+      await page.locator('peer-call').locator('[part~="join-button"]').click();
+    }
+    for (const page of [a, b]) await until(page, () => document.querySelector('peer-call')!.peers[0]?.state === 'connected');
+    await Promise.all([remoteVideoFlows(a), remoteVideoFlows(b)]);
+    // The element talks to the server its script came from.
+    assert.equal(await a.evaluate(() => document.querySelector('peer-call')!.signalingState), 'connected');
+    // Chat both ways.
+    await a.evaluate(() => document.querySelector('peer-call')!.sendMessage('from a blog'));
+    await until(b, () => document.querySelector('peer-call')!.messages.some((m) => m.text === 'from a blog'));
+    await b.evaluate(() => document.querySelector('peer-call')!.sendMessage('back at you'));
+    await until(a, () => document.querySelector('peer-call')!.messages.some((m) => m.text === 'back at you'));
+    // The page's CSS did not break the element: controls visible, own font size, sane icons.
+    const look = await a.evaluate(() => {
+      const root = document.querySelector('peer-call')!.shadowRoot!;
+      const mic = root.querySelector<HTMLElement>('[part~="mic-button"]')!;
+      const label = root.querySelector<HTMLElement>('[part~="tile-label"]')!;
+      const icon = mic.querySelector('svg')!.getBoundingClientRect();
+      const video = root.querySelector<HTMLElement>('video[data-remote]')!;
+      return {
+        micVisible: getComputedStyle(mic).display !== 'none' && mic.getBoundingClientRect().width > 0,
+        labelFont: getComputedStyle(label).fontSize,
+        labelColor: getComputedStyle(label).color,
+        iconSize: Math.round(icon.width),
+        videoShown: getComputedStyle(video).display !== 'none',
+        border: getComputedStyle(root.querySelector<HTMLElement>('[part~="tile"]')!).borderTopWidth,
+      };
+    });
+    assert.deepEqual(look, { micVisible: true, labelFont: '12px', labelColor: 'rgb(238, 240, 244)', iconSize: 22, videoShown: true, border: '0px' });
+    await a.screenshot({ path: 'test-results/embed-hostile-css.png', fullPage: true });
+    assert.deepEqual(errors.map(String), [], 'the script included twice threw');
+    await a.context().close();
+    await b.context().close();
+  });
+
+  test('works as a module script too (default server found from the script tag)', async () => {
+    const a = await visitor(allowed, '/module.html');
+    await until(a, () => customElements.get('peer-call') !== undefined);
+    await a.locator('peer-call').locator('[part~="join-button"]').click();
+    await until(a, () => document.querySelector('peer-call')!.state === 'joined');
+    await a.context().close();
+  });
+
+  test('a page on an origin that is not allowed shows a clear error', async () => {
+    const page = await visitor(refused, '/');
+    await page.locator('peer-call').locator('[part~="join-button"]').click();
+    await until(page, () => document.querySelector('peer-call')!.state === 'error');
+    const error = await page.evaluate(() => document.querySelector('peer-call')!.error!);
+    assert.equal(error.code, 'origin-refused');
+    const text = await page.locator('peer-call').locator('[part~="error"]').textContent();
+    assert.match(text ?? '', /does not allow this site/);
+    assert.match(text ?? '', new RegExp(`add ${refused.origin.replace(/[.]/g, '\\.')} to ALLOWED_ORIGINS`));
+    await page.screenshot({ path: 'test-results/embed-refused.png' });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { pino } from 'pino';
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../../signaling-server/src/index.js';
+
+export const CHROME = process.env['CHROME_PATH'] || '/usr/bin/chromium';
+export const FIREFOX = process.env['FIREFOX_PATH'] || '/usr/bin/firefox-esr';
+
+/** Flags from ../shared/BROWSERS.md; fake devices, no permission prompt. */
+export const CHROME_ARGS = [
+  '--no-sandbox',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROME, headless: true, args: [...CHROME_ARGS, ...extraArgs] });
+}
+
+export interface Reference {
+  server: SignalingServer;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The reference server (demo + bundle from this checkout's dist/) on a free loopback port. */
+export async function startReference(options: SignalingServerOptions = {}): Promise<Reference> {
+  const server = createSignalingServer({ logger: pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }), defaultMetrics: false, ...options });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return { server, port, url: `http://localhost:${port}`, close: () => server.close() };
+}
+
+/** A static site on its own origin (port), serving `pages` (path -> html). */
+export async function startSite(pages: Record<string, string>): Promise<{ url: string; origin: string; close(): Promise<void> }> {
+  const site: Server = createServer((req, res) => {
+    const body = pages[new URL(req.url ?? '/', 'http://x').pathname];
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  return { url: origin, origin, close: () => new Promise((r) => site.close(() => r())) };
+}
+
+export const newRoom = (prefix = 'e2e') => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * Waits until `predicate(arg)`, run in the page, is true. Pass a function, not a
+ * string: the demo's CSP forbids eval, and these tests keep the CSP on.
+ */
+export async function until<A>(page: Page, predicate: (arg: A) => boolean, arg?: A, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(predicate as never, arg, { timeout, polling: 100 });
+}
+
+/** Resolves when the first <peer-call> of `page` shows moving video from every remote peer. */
+export async function remoteVideoFlows(page: Page, timeout = 30_000): Promise<number[]> {
+  return page.evaluate(async (timeout) => {
+    const el = document.querySelector('peer-call')!;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const videos = [...el.shadowRoot!.querySelectorAll<HTMLVideoElement>('video[data-remote]')];
+      if (videos.length && videos.every((v) => v.videoWidth > 0)) {
+        await Promise.all(videos.map((v) => new Promise((r) => v.requestVideoFrameCallback(r))));
+        return videos.map((v) => v.videoWidth);
+      }
+      if (Date.now() > deadline) throw new Error('no remote video');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, timeout);
+}
+
+/** Collects uncaught page errors, to assert there were none. */
+export function pageErrors(page: Page): Error[] {
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
+  return errors;
+}
