@@ -36,8 +36,8 @@ export type PeerCallErrorCode =
   /** The signaling channel closed for good (e.g. this peer joined from elsewhere). */
   | 'signaling-closed'
   // ---- calls and chat
-  /** The connection to one peer failed and could not be recovered. The call continues with the others. */
-  | 'link-failed'
+  /** Relay-only mode (`ice-transport-policy="relay"`) and no relay candidate: TURN is unreachable, misconfigured, or refused the credentials. */
+  | 'turn-failed'
   /** A chat message is longer than the maximum. */
   | 'chat-too-long'
   /** Nobody is connected to receive a chat message. */

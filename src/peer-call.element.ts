@@ -16,7 +16,7 @@ import { icon } from './icons.js';
 import { MediaController } from './media/capture.js';
 import { MAX_CHAT_LENGTH } from './rtc/chat-wire.js';
 import { Mesh, type RemotePeer } from './rtc/mesh.js';
-import type { LinkState } from './rtc/peer-link.js';
+import type { LinkPath, LinkState } from './rtc/peer-link.js';
 import {
   SignalingError,
   type IceServer,
@@ -52,6 +52,10 @@ export type CallState =
 /** A remote peer as the `peers` property reports it. */
 export interface PeerSnapshot extends PeerInfo {
   state: LinkState;
+  /** How the link carries its traffic (host, srflx, prflx or relay), once connected. */
+  path: LinkPath | undefined;
+  /** Whether signaling currently lists the peer (false while it reconnects to the server). */
+  present: boolean;
   stream: MediaStream;
   /** The peer's own microphone / camera / screen-share state, as it reports it. */
   mic: boolean;
@@ -69,6 +73,12 @@ const LINK_LABEL: Record<LinkState, string> = {
   closed: 'left',
 };
 const MAX_LOG = 500;
+const PATH_LABEL: Record<LinkPath['type'], string> = {
+  host: 'direct connection',
+  srflx: 'direct connection through NAT',
+  prflx: 'direct connection through NAT',
+  relay: 'relayed through TURN',
+};
 
 const parseMedia = (value: string | null | undefined): Media => {
   const v = (value ?? 'audio video').toLowerCase();
@@ -113,7 +123,7 @@ const iceServersConverter = {
  * @event {PeerLeftEvent} peer-call-peer-left - Another peer left or vanished (`peer`).
  * @event {ChatMessageEvent} peer-call-message - A chat message was sent or received (`message`).
  * @event {StateChangeEvent} peer-call-state - A state changed: `subject` is call, signaling, link, microphone, camera or screen; `state` the new state; `peerId` for links.
- * @event {PeerCallErrorEvent} peer-call-error - Something failed; `code` is a PeerCallErrorCode (permission-denied, no-device, device-busy, constraints-impossible, insecure-context, prompt-timeout, screen-share-failed, unsupported, no-room, unreachable, origin-refused, room-full, unauthorized, refused, signaling-closed, link-failed, chat-too-long, chat-unavailable), `message` and `hint` are for people.
+ * @event {PeerCallErrorEvent} peer-call-error - Something failed; `code` is a PeerCallErrorCode (permission-denied, no-device, device-busy, constraints-impossible, insecure-context, prompt-timeout, screen-share-failed, unsupported, no-room, unreachable, origin-refused, room-full, unauthorized, refused, signaling-closed, turn-failed, chat-too-long, chat-unavailable), `message` and `hint` are for people.
  *
  * @csspart base - The outer container.
  * @csspart banner - Notices above the stage (signaling reconnecting, partial capture).
@@ -238,6 +248,8 @@ export class PeerCallElement extends LitElement {
   #signalingDetail = '';
   #error: PeerCallErrorInfo | undefined;
   #chatError = '';
+  /** Shown in the banner when relay-only mode found no relay. */
+  #turnProblem = '';
   #messages: ChatMessage[] = [];
   #announcement = '';
   #audioBlocked = false;
@@ -295,6 +307,8 @@ export class PeerCallElement extends LitElement {
       id: p.id,
       name: p.name,
       state: p.link.state,
+      path: p.path,
+      present: p.present,
       stream: p.link.remoteStream,
       mic: p.mic,
       camera: p.cam,
@@ -317,6 +331,15 @@ export class PeerCallElement extends LitElement {
   /** True while the browser blocks audio playback until the user allows it (see enableAudio). */
   get audioBlocked(): boolean {
     return this.#audioBlocked;
+  }
+
+  /**
+   * Reads, from each connection's statistics, which path it uses now: `host`
+   * (direct), `srflx`/`prflx` (through NAT) or `relay` (through TURN).
+   */
+  async linkPaths(): Promise<Array<{ id: string; name: string; path: LinkPath | undefined }>> {
+    await this.#mesh?.refreshPaths();
+    return [...(this.#mesh?.peers.values() ?? [])].map((p) => ({ id: p.id, name: p.name, path: p.path }));
   }
 
   /** The RTCPeerConnection of each remote peer (for statistics and diagnostics). */
@@ -600,9 +623,7 @@ export class PeerCallElement extends LitElement {
       },
       rejoined: (info) => {
         if (!live() || !this.#mesh) return;
-        const present = new Set(info.peers.map((p) => p.id));
-        for (const id of [...this.#mesh.peers.keys()]) if (!present.has(id)) this.#mesh.remove(id);
-        for (const p of info.peers) this.#mesh.add(p);
+        this.#mesh.reconcile(info.peers);
         if (!this.iceServers && info.iceServers) this.#mesh.setIceServers(info.iceServers);
         this.#scheduleIceRefresh(info.iceServersTtl, run);
       },
@@ -622,7 +643,16 @@ export class PeerCallElement extends LitElement {
         this.requestUpdate();
       },
       peerChanged: () => this.requestUpdate(),
-      linkState: (p: RemotePeer, state: LinkState) => this.#stateEvent('link', state, p.id),
+      linkState: (p: RemotePeer, state: LinkState, detail?: string) => this.#stateEvent('link', state, p.id, detail),
+      relayMissing: (p: RemotePeer, detail: string) => {
+        this.#turnProblem = `Calls here go through a relay server only, and no relay could be reached (${detail}).`;
+        this.#fail({
+          code: 'turn-failed',
+          message: `TURN looks misconfigured: no relay candidate for the connection to ${p.name} (${detail}).`,
+          hint: "Check the server's TURN_URLS and TURN_SECRET (and that coturn runs with the same secret), or allow direct connections.",
+          peerId: p.id,
+        });
+      },
       chat: (p: RemotePeer, id: string, text: string) => {
         this.#addMessage({ id, from: p.id, name: p.name, text, time: new Date(), own: false });
         this.#announce(`${p.name}: ${text.slice(0, 200)}`);
@@ -667,6 +697,7 @@ export class PeerCallElement extends LitElement {
     this.#adapter?.leave();
     this.#adapter = undefined;
     this.#signalingStatus = 'offline';
+    this.#turnProblem = '';
     this.#self = undefined;
     if (wasIn && this.#joinedRoom) this.#emit(new LeftEvent(this.#joinedRoom));
     this.#joinedRoom = undefined;
@@ -793,6 +824,9 @@ export class PeerCallElement extends LitElement {
         ${this.#signalingDetail || 'Reconnecting to the call server…'} Your call continues; new people can join once it is back.
       </div>`;
     }
+    if (this.#state === 'joined' && this.#turnProblem) {
+      return html`<div part="banner" class="banner warn" role="status">${this.#turnProblem}</div>`;
+    }
     if ((this.#state === 'joined' || this.#state === 'prejoin') && this.#media.notice) {
       return html`<div part="banner" class="banner" role="status">${this.#media.notice}</div>`;
     }
@@ -914,7 +948,8 @@ export class PeerCallElement extends LitElement {
     const state = p.link.state;
     const hasVideo = p.cam && p.link.remoteStream.getVideoTracks().length > 0;
     return html`
-      <figure part="tile tile-remote" class="tile" data-peer=${p.id} data-state=${state}>
+      <figure part="tile tile-remote" class="tile" data-peer=${p.id} data-state=${state} data-path=${p.path?.type ?? ''}
+        title=${p.path ? `${p.name}: ${PATH_LABEL[p.path.type]}${p.path.rtt !== undefined ? `, ${p.path.rtt} ms` : ''}` : p.name}>
         <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${p.link.remoteStream} .muted=${this.#audioBlocked}
           autoplay playsinline ?hidden=${!hasVideo} aria-label=${`Video of ${p.name}`}></video>
         ${!hasVideo ? this.#avatar(p.name) : nothing}

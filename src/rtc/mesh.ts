@@ -1,10 +1,16 @@
 /**
  * The mesh: one PeerLink per remote peer, wired to a SignalingAdapter. Knows
  * nothing about rendering; the element listens through MeshEvents.
+ *
+ * Signaling presence and links are kept apart on purpose: a peer that drops
+ * off signaling (its connection to the server, or the server itself, is
+ * down) keeps its link for as long as the link carries media. Links are only
+ * dropped when the peer leaves, or when its link is down *and* the peer is
+ * gone from signaling.
  */
 import type { IceServer, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
-import { PeerLink, type LinkState, type LocalTracks } from './peer-link.js';
+import { fingerprintOf, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
 export interface RemotePeer extends PeerInfo {
   link: PeerLink;
@@ -12,16 +18,22 @@ export interface RemotePeer extends PeerInfo {
   mic: boolean;
   cam: boolean;
   screen: boolean;
+  /** Whether signaling currently lists the peer in the room. */
+  present: boolean;
+  /** How the link carries its traffic, last time we looked (see refreshPaths). */
+  path: LinkPath | undefined;
 }
 
 export interface MeshEvents {
   peerAdded(peer: RemotePeer): void;
   peerRemoved(peer: RemotePeer): void;
-  /** Anything about a peer changed (state, media, device state). */
+  /** Anything about a peer changed (state, media, device state, path, link rebuilt). */
   peerChanged(peer: RemotePeer): void;
-  linkState(peer: RemotePeer, state: LinkState): void;
+  linkState(peer: RemotePeer, state: LinkState, detail?: string): void;
   chat(peer: RemotePeer, id: string, text: string): void;
   linkError(peer: RemotePeer, err: unknown): void;
+  /** Relay-only mode and no relay candidate: TURN looks misconfigured. */
+  relayMissing(peer: RemotePeer, detail: string): void;
 }
 
 export interface MeshOptions {
@@ -30,6 +42,7 @@ export interface MeshOptions {
   iceServers: IceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
   local: LocalTracks;
+  timings?: Partial<LinkTimings>;
   /** Our device state, sent to every peer when its channel opens. */
   mediaState(): Envelope & { t: 'media' };
   events: MeshEvents;
@@ -52,35 +65,57 @@ export class Mesh {
     return this.#options.self.id;
   }
 
-  /** A peer is in the room: connect to it (or refresh a link that is not up). */
+  /** A peer is in the room (joined, or back on signaling): connect to it. */
   add(info: PeerInfo): RemotePeer | undefined {
     if (this.#closed || info.id === this.selfId) return undefined;
     const existing = this.peers.get(info.id);
     if (existing) {
       existing.name = info.name;
-      // The peer came back to signaling; if our link to it is not up, it may
-      // have missed our messages: renegotiate (as an ICE restart).
-      if (existing.link.state !== 'connected') existing.link.restartIce();
+      existing.present = true;
+      // Back on signaling with a link that is down: it may have missed our
+      // messages and lost its connection state; start over on both sides
+      // (the other side does the same when it sees us again).
+      if (existing.link.state !== 'connected') this.rebuild(existing, 'the peer is back');
       this.#options.events.peerChanged(existing);
       return existing;
     }
+    const peer: RemotePeer = { ...info, mic: true, cam: true, screen: false, present: true, path: undefined, link: undefined! };
+    peer.link = this.#createLink(peer, false);
+    this.peers.set(info.id, peer);
+    this.#options.events.peerAdded(peer);
+    return peer;
+  }
+
+  #createLink(peer: RemotePeer, initiate: boolean): PeerLink {
     const { events, signaling } = this.#options;
-    // Deterministic roles: both sides compare the same two ids.
-    const polite = this.selfId < info.id;
-    const peer: RemotePeer = { ...info, mic: true, cam: true, screen: false, link: undefined as unknown as PeerLink };
-    peer.link = new PeerLink({
-      polite,
+    const link: PeerLink = new PeerLink({
+      // Deterministic roles: both sides compare the same two ids. A rebuilt link
+      // keeps "impolite offers first": the other side rebuilds when it sees an
+      // offer from a new connection (or the polite side offers after its wait).
+      polite: this.selfId < peer.id,
+      initiate,
       iceServers: this.#iceServers as RTCIceServer[],
       ...(this.#options.iceTransportPolicy && { iceTransportPolicy: this.#options.iceTransportPolicy }),
+      ...(this.#options.timings && { timings: this.#options.timings }),
       local: this.#local,
       events: {
-        send: (message: SignalMessage) => signaling.send(info.id, message),
+        send: (message: SignalMessage) => signaling.send(peer.id, message),
         state: (state) => {
+          if (peer.link !== link) return;
           events.linkState(peer, state);
+          if (state === 'connected') void this.#refreshPath(peer);
           events.peerChanged(peer);
         },
+        recovering: (step) => peer.link === link && events.linkState(peer, link.state, step),
+        giveUp: () => {
+          if (peer.link !== link) return;
+          // Gone from signaling and not reachable: the peer left without telling us.
+          if (!peer.present) this.remove(peer.id);
+          else this.rebuild(peer, 'ICE restarts did not help');
+        },
+        relayMissing: (detail) => peer.link === link && events.relayMissing(peer, detail),
         media: () => events.peerChanged(peer),
-        channelOpen: () => peer.link.sendFrames(encodeEnvelope(this.#options.mediaState())),
+        channelOpen: () => link.sendFrames(encodeEnvelope(this.#options.mediaState())),
         envelope: (e) => {
           if (e.t === 'chat') events.chat(peer, e.id, e.text);
           else {
@@ -93,11 +128,20 @@ export class Mesh {
         error: (err) => events.linkError(peer, err),
       },
     });
-    this.peers.set(info.id, peer);
-    events.peerAdded(peer);
-    return peer;
+    return link;
   }
 
+  /** Replaces a peer's link with a brand-new RTCPeerConnection (the ladder's last rung). */
+  rebuild(peer: RemotePeer, why: string): void {
+    if (this.#closed || this.peers.get(peer.id) !== peer) return;
+    peer.link.close();
+    peer.path = undefined;
+    peer.link = this.#createLink(peer, false);
+    this.#options.events.linkState(peer, peer.link.state, `rebuilding the connection (${why})`);
+    this.#options.events.peerChanged(peer);
+  }
+
+  /** The peer left the room. */
   remove(id: string): void {
     const peer = this.peers.get(id);
     if (!peer) return;
@@ -106,11 +150,47 @@ export class Mesh {
     this.#options.events.peerRemoved(peer);
   }
 
+  /**
+   * Signaling was re-established and lists `present`: peers missing from it
+   * keep their link while it works (they may come back to signaling), and are
+   * dropped once it does not.
+   */
+  reconcile(present: PeerInfo[]): void {
+    const ids = new Set(present.map((p) => p.id));
+    for (const peer of [...this.peers.values()]) {
+      if (ids.has(peer.id)) continue;
+      peer.present = false;
+      if (peer.link.state !== 'connected') this.remove(peer.id);
+    }
+    for (const p of present) this.add(p);
+  }
+
   signal(from: string, message: SignalMessage): void {
     // The transport vouches that `from` is in our room; a signal may precede
     // its peer-joined on some transports.
     const peer = this.peers.get(from) ?? this.add({ id: from, name: 'Guest' });
-    void peer?.link.handleSignal(message);
+    if (!peer) return;
+    // An offer from a new RTCPeerConnection (new DTLS fingerprint): the peer
+    // rebuilt its side, so we rebuild ours before answering.
+    if ('description' in message && message.description.type === 'offer') {
+      const known = peer.link.remoteFingerprint;
+      const incoming = fingerprintOf(message.description.sdp);
+      if (known && incoming && known !== incoming) this.rebuild(peer, 'the peer started a new connection');
+    }
+    void peer.link.handleSignal(message);
+  }
+
+  async #refreshPath(peer: RemotePeer) {
+    const link = peer.link;
+    const path = await link.path().catch(() => undefined);
+    if (peer.link !== link || !path) return;
+    peer.path = path;
+    this.#options.events.peerChanged(peer);
+  }
+
+  /** Reads every link's current path (getStats). */
+  async refreshPaths(): Promise<void> {
+    await Promise.all([...this.peers.values()].map((p) => this.#refreshPath(p)));
   }
 
   /** Replaces what we send as audio or video on every link. */
@@ -119,7 +199,7 @@ export class Mesh {
     await Promise.all([...this.peers.values()].map((p) => p.link.replaceTrack(kind, track)));
   }
 
-  /** New ICE servers for links created from now on (and ICE restarts). */
+  /** New ICE servers for links created from now on, and for ICE restarts. */
   setIceServers(iceServers: IceServer[]): void {
     this.#iceServers = iceServers;
     for (const p of this.peers.values()) {

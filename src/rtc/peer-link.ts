@@ -48,6 +48,23 @@ export interface PeerLinkEvents {
   channelOpen(): void;
   /** Something failed that the link cannot recover from by itself. */
   error(err: unknown): void;
+  /** The recovery ladder is under way: `step` says which rung (for the state event). */
+  recovering(step: string): void;
+  /** ICE restarts did not bring the link back: rebuild it from scratch. */
+  giveUp(): void;
+  /** In relay-only mode, gathering ended without a single relay candidate. */
+  relayMissing(detail: string): void;
+}
+
+/** How a connected link carries its traffic (from the selected candidate pair). */
+export interface LinkPath {
+  /** `host` (direct), `srflx` / `prflx` (through NAT), or `relay` (through TURN). */
+  type: 'host' | 'srflx' | 'prflx' | 'relay';
+  localType: string;
+  remoteType: string;
+  protocol: string;
+  /** Round-trip time in ms, when known. */
+  rtt?: number;
 }
 
 /** Timings of the recovery ladder, in ms (see docs/recovery.md). */
@@ -60,6 +77,8 @@ export interface LinkTimings {
   connectTimeout: number;
   /** Polite side: let the impolite side restart first; restart ourselves after this long. */
   politeRestartDelay: number;
+  /** ICE restarts without success before the link is rebuilt from scratch. */
+  maxRestarts: number;
 }
 
 export const DEFAULT_TIMINGS: LinkTimings = {
@@ -67,6 +86,7 @@ export const DEFAULT_TIMINGS: LinkTimings = {
   disconnectedGrace: 3_000,
   connectTimeout: 10_000,
   politeRestartDelay: 2_000,
+  maxRestarts: 3,
 };
 
 export interface PeerLinkOptions {
@@ -76,12 +96,15 @@ export interface PeerLinkOptions {
   local: LocalTracks;
   events: PeerLinkEvents;
   timings?: Partial<LinkTimings>;
+  /** Offer at once, without waiting for the impolite side (a rebuilt link). */
+  initiate?: boolean;
 }
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
 
 const ufragOf = (sdp: string | undefined) => sdp?.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+export const fingerprintOf = (sdp: string | undefined) => sdp?.match(/^a=fingerprint:(.+)$/m)?.[1]?.trim();
 /** Candidates kept while they do not match the remote description (yet). */
 const MAX_PARKED = 64;
 
@@ -114,12 +137,16 @@ export class PeerLink {
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  #relayOnly: boolean;
+  #relayCandidates = 0;
+  #candidateErrors: string[] = [];
 
   constructor(options: PeerLinkOptions) {
     this.polite = options.polite;
     this.#events = options.events;
     this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.#awaitingFirstOffer = this.polite;
+    this.#awaitingFirstOffer = this.polite && !options.initiate;
+    this.#relayOnly = options.iceTransportPolicy === 'relay';
     this.pc = new RTCPeerConnection({
       iceServers: options.iceServers,
       ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
@@ -131,7 +158,25 @@ export class PeerLink {
       void this.#negotiate();
     };
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.#events.send({ candidate: candidate.toJSON() as IceCandidate });
+      if (candidate) {
+        if (candidate.type === 'relay') this.#relayCandidates++;
+        this.#events.send({ candidate: candidate.toJSON() as IceCandidate });
+      }
+    };
+    pc.onicecandidateerror = (e) => {
+      const err = e as RTCPeerConnectionIceErrorEvent;
+      if (err.url?.startsWith('turn')) this.#candidateErrors.push(`${err.url}: ${err.errorCode} ${err.errorText}`.trim());
+    };
+    pc.onicegatheringstatechange = () => {
+      // Relay-only and not one relay candidate: TURN is unreachable or refused us.
+      if (pc.iceGatheringState === 'complete' && this.#relayOnly && this.#relayCandidates === 0) {
+        const detail = this.#candidateErrors.length
+          ? this.#candidateErrors.slice(0, 3).join('; ')
+          : (pc.getConfiguration().iceServers ?? []).some((s) => [s.urls].flat().some((u) => u.startsWith('turn')))
+            ? 'the TURN server gave no relay address'
+            : 'no TURN server is configured';
+        this.#events.relayMissing(detail);
+      }
     };
     pc.ontrack = ({ track }) => {
       if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
@@ -283,11 +328,17 @@ export class PeerLink {
    * polite side gives it a moment (its offer would collide with the impolite
    * side's), and acts itself only if no new offer came meanwhile.
    */
-  #requestRestart(_reason: string) {
+  #requestRestart(reason: string) {
     const remoteUfrag = ufragOf(this.pc.remoteDescription?.sdp);
     const go = () => {
       if (this.state === 'connected') return;
+      if (this.restarts >= this.#timings.maxRestarts) {
+        this.#events.recovering(`rebuilding the connection (${reason})`);
+        this.#events.giveUp();
+        return;
+      }
       this.restarts++;
+      this.#events.recovering(`ICE restart ${this.restarts}/${this.#timings.maxRestarts} (${reason})`);
       this.pc.restartIce();
       this.#armWatchdog();
     };
@@ -334,6 +385,35 @@ export class PeerLink {
     return true;
   }
 
+  /** The remote DTLS fingerprint: it changes when the peer rebuilt its connection. */
+  get remoteFingerprint(): string | undefined {
+    return fingerprintOf(this.pc.remoteDescription?.sdp);
+  }
+
+  /** Which path the connection uses now, from the selected candidate pair; undefined when not connected. */
+  async path(): Promise<LinkPath | undefined> {
+    if (this.#closed) return undefined;
+    const stats = await this.pc.getStats();
+    let pair: (RTCIceCandidatePairStats & { selected?: boolean }) | undefined;
+    for (const s of stats.values()) {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+    }
+    // Firefox marks the pair instead of naming it on the transport.
+    if (!pair) for (const s of stats.values()) if (s.type === 'candidate-pair' && s.selected) pair = s;
+    if (!pair) return undefined;
+    const local = stats.get(pair.localCandidateId) as { candidateType?: string; protocol?: string } | undefined;
+    const remote = stats.get(pair.remoteCandidateId) as { candidateType?: string } | undefined;
+    const types = [local?.candidateType, remote?.candidateType];
+    const type = types.includes('relay') ? 'relay' : types.includes('srflx') ? 'srflx' : types.includes('prflx') ? 'prflx' : 'host';
+    return {
+      type,
+      localType: local?.candidateType ?? '?',
+      remoteType: remote?.candidateType ?? '?',
+      protocol: local?.protocol ?? '?',
+      ...(pair.currentRoundTripTime !== undefined && { rtt: Math.round(pair.currentRoundTripTime * 1000) }),
+    };
+  }
+
   /** Restarts ICE (through negotiation) now. */
   restartIce(): void {
     if (this.#closed) return;
@@ -349,6 +429,7 @@ export class PeerLink {
     this.#timers.clear();
     this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
     this.pc.onconnectionstatechange = this.pc.oniceconnectionstatechange = null;
+    this.pc.onicegatheringstatechange = this.pc.onicecandidateerror = null;
     this.#channel.onopen = this.#channel.onmessage = null;
     this.#channel.close();
     this.pc.close();
