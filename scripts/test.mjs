@@ -15,12 +15,24 @@ const SUITES = {
   server: { needs: [], run: ['npm', ['run', '--silent', 'test:server']] },
   package: { needs: [], run: ['npm', ['run', '--silent', 'test:package']] },
   browser: { needs: ['chromium', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:browser']] },
-  e2e: { needs: ['chromium', 'firefox'], run: ['npm', ['run', '--silent', 'test:e2e']] },
+  e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root'], run: ['npm', ['run', '--silent', 'test:e2e']] },
 };
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 const requirements = {
+  turnserver: {
+    ok: () => onPath('turnserver'),
+    fix: 'turnserver (coturn) not found (the TURN tests start one). Install it with "sudo apt-get install -y coturn".',
+  },
+  ip: {
+    ok: () => onPath('ip'),
+    fix: 'ip (iproute2) not found (the network-cut tests build network namespaces). Install it with "sudo apt-get install -y iproute2".',
+  },
+  root: {
+    ok: () => process.getuid?.() === 0,
+    fix: 'The network-cut tests create network namespaces and need root: run "npm test" as root (CI does), e.g. "sudo npm test".',
+  },
   firefox: {
     ok: () => existsSync(FIREFOX),
     fix: `Firefox ESR not found at ${FIREFOX} (the interop test uses it). Install it with "sudo apt-get install -y firefox-esr", or set FIREFOX_PATH.`,

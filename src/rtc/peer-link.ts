@@ -165,7 +165,7 @@ export class PeerLink {
     };
     pc.onicecandidateerror = (e) => {
       const err = e as RTCPeerConnectionIceErrorEvent;
-      if (err.url?.startsWith('turn')) this.#candidateErrors.push(`${err.url}: ${err.errorCode} ${err.errorText}`.trim());
+      if (err.url?.startsWith('turn')) this.#candidateErrors.push(`${err.url}: ${err.errorCode} ${err.errorText}`.trim().replace(/\.$/, ''));
     };
     pc.onicegatheringstatechange = () => {
       // Relay-only and not one relay candidate: TURN is unreachable or refused us.
