@@ -3,38 +3,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROME, CHROME_ARGS, newRoom, remoteVideoFlows, startReference, until, type Reference } from './helpers.js';
+import { pino } from 'pino';
+import { createSignalingServer } from '../../signaling-server/src/index.js';
+import { CHROME, CHROME_ARGS, newRoom, remoteVideoFlows, until, type Reference } from './helpers.js';
 import { createTopology, type Topology } from './netns.js';
-
-/** Video bytes received by the first <peer-call> of `page` from its (only) peer. */
-export async function videoBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pc = [...document.querySelector('peer-call')!.connections.values()][0];
-    let bytes = 0;
-    (await pc?.getStats())?.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') bytes += s.bytesReceived;
-    });
-    return bytes;
-  });
-}
-
-/** Resolves with the ms it took until video bytes rise again on both pages. */
-export async function mediaFlowsAgain(pages: Page[], timeoutMs = 90_000): Promise<number> {
-  const start = Date.now();
-  const before = await Promise.all(pages.map(videoBytes));
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 250));
-    const now = await Promise.all(pages.map(videoBytes));
-    // A rebuilt connection starts counting from zero: any bytes on a new one count too.
-    if (now.every((b, i) => b > before[i]! || (b > 0 && b < before[i]!))) {
-      // ...and still rising a moment later (not a last packet in flight).
-      await new Promise((r) => setTimeout(r, 500));
-      const later = await Promise.all(pages.map(videoBytes));
-      if (later.every((b, i) => b > now[i]!)) return Date.now() - start;
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`media did not come back: ${JSON.stringify({ before, now })}`);
-  }
-}
+import { mediaFlowsAgain, videoBytes } from './media.js';
 
 describe('network cut between two hosts', () => {
   let topo: Topology;
@@ -43,16 +16,10 @@ describe('network cut between two hosts', () => {
   let pages: Page[] = [];
   before(async () => {
     topo = createTopology(40 + (process.pid % 100), 2, CHROME);
-    ref = await startReference({ resumeGraceMs: 15_000 });
     // The server listens on the bridge: reachable from both namespaces.
-    await ref.close();
-    ref = await (async () => {
-      const { createSignalingServer } = await import('../../signaling-server/src/index.js');
-      const { pino } = await import('pino');
-      const server = createSignalingServer({ logger: pino({ level: 'silent' }), defaultMetrics: false, resumeGraceMs: 15_000 });
-      const { port } = await server.listen(0, topo.bridgeAddress);
-      return { server, port, url: `http://${topo.bridgeAddress}:${port}`, close: () => server.close() };
-    })();
+    const server = createSignalingServer({ logger: pino({ level: 'silent' }), defaultMetrics: false });
+    const { port } = await server.listen(0, topo.bridgeAddress);
+    ref = { server, port, url: `http://${topo.bridgeAddress}:${port}`, close: () => server.close() };
     for (const host of topo.hosts) {
       browsers.push(
         await chromium.launch({
