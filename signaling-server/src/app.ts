@@ -30,7 +30,8 @@ import type {
 import { createMetrics, type Metrics, type RefusalReason } from './metrics.js';
 import { isOriginAllowed, normaliseOriginEntry, type OriginPolicy } from './origins.js';
 import { MessageRateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { MemoryRoomStore, type RoomStore } from './rooms.js';
+import { MemoryRoomStore, StoreUnavailable, type RoomStore } from './rooms.js';
+import { createRedisScaleOut, type RedisScaleOut, type RedisScaleOutOptions } from './redis.js';
 import { verifyJoinToken } from './tokens.js';
 import { turnCredentials, type TurnOptions } from './turn.js';
 import { parseJoin, parseSignal } from './validate.js';
@@ -62,6 +63,12 @@ export interface SignalingServerOptions {
   pingTimeoutMs?: number;
   /** Where rooms live. Default: in memory (single node). */
   store?: RoomStore;
+  /**
+   * Scale-out across nodes: rooms in Redis (RedisRoomStore) and the Socket.IO
+   * Redis Streams adapter, so that every node sharing this Redis serves the
+   * same rooms. Excludes `store`.
+   */
+  redis?: RedisScaleOutOptions;
   logger?: Logger;
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string;
@@ -79,6 +86,8 @@ export interface SignalingServer {
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   metrics: Metrics;
   logger: Logger;
+  /** This node's id when scaled out through Redis. */
+  nodeId?: string;
   /** Starts listening; resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /**
@@ -121,7 +130,22 @@ const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
   const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
-  const store = options.store ?? new MemoryRoomStore();
+  if (options.store && options.redis) throw new Error('createSignalingServer: give either store or redis, not both');
+  let rooms = 0;
+  const metrics = createMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    // A store that cannot be reached must not break /metrics: show the last count.
+    roomCount: () => store.roomCount().then((n) => (rooms = n), () => rooms),
+    ...(options.redis && { redisUp: () => scaleOut?.isUp() === true }),
+  });
+  const scaleOut: RedisScaleOut | undefined = options.redis
+    ? createRedisScaleOut(options.redis, {
+        logger,
+        connectionError: () => metrics.redisErrors.inc({ operation: 'connection' }),
+      })
+    : undefined;
+  const store: RoomStore = scaleOut?.store ?? options.store ?? new MemoryRoomStore();
+  const nodeId = scaleOut?.nodeId;
   const maxPeers = options.maxPeersPerRoom ?? 6;
   const graceMs = options.resumeGraceMs ?? 15_000;
   const rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
@@ -130,10 +154,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     allowed: (options.allowedOrigins ?? []).map(normaliseOriginEntry),
     allowLocalhost: options.allowLocalhost ?? process.env['NODE_ENV'] !== 'production',
   };
-  const metrics = createMetrics({
-    defaultMetrics: options.defaultMetrics ?? true,
-    roomCount: () => store.roomCount(),
-  });
   const graceTimers = new Map<string, NodeJS.Timeout>();
   let closing = false;
 
@@ -162,8 +182,16 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     }),
   );
 
+  // 503 while shutting down, or while this node cannot reach Redis (it can
+  // then serve no join): a load balancer sends newcomers to another node.
   app.get('/healthz', (_req, res) => {
-    res.status(closing ? 503 : 200).json({ status: closing ? 'shutting-down' : 'ok', sockets: io.engine.clientsCount });
+    const redisDown = scaleOut !== undefined && !scaleOut.isUp();
+    const status = closing ? 'shutting-down' : redisDown ? 'redis-unavailable' : 'ok';
+    res.status(status === 'ok' ? 200 : 503).json({
+      status,
+      sockets: io.engine.clientsCount,
+      ...(scaleOut && { node: scaleOut.nodeId, redis: redisDown ? 'down' : 'up' }),
+    });
   });
 
   app.get('/metrics', async (req, res) => {
@@ -199,6 +227,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // both transports. Answering CORS for any origin (without credentials)
     // only lets a refused page read *why* it was refused (HTTP 403).
     cors: { origin: '*' },
+    ...(scaleOut && { adapter: scaleOut.adapter }),
     allowRequest(req, callback) {
       if (isOriginAllowed(req.headers.origin, req.headers.host, originPolicy)) return callback(null, true);
       metrics.refused.inc({ reason: 'forbidden-origin' });
@@ -230,6 +259,26 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   async function removeMember(room: string, id: string, socketId: string | null) {
     if (await store.leave(room, id, socketId)) io.to(roomKey(room)).emit('peer-left', { id });
   }
+
+  // A shared store ends grace periods itself: the node that saw a connection
+  // drop may be gone by the time it ends.
+  const storeExpires = typeof store.start === 'function';
+  store.start?.({
+    graceMs,
+    removed: (room, id) => {
+      logger.debug({ room, peer: id }, 'left (grace period over)');
+      io.to(roomKey(room)).emit('peer-left', { id });
+    },
+    // Its room may have been told it left (this node was taken for dead): announce it again.
+    restored: (room, peer) => {
+      logger.info({ room, peer: peer.id }, 'registered a member again after Redis lost it');
+      io.to(roomKey(room)).except(peerKey(room, peer.id)).emit('peer-joined', peer);
+    },
+    failed: (operation, err) => {
+      metrics.redisErrors.inc({ operation });
+      logger.warn({ operation, err: err instanceof Error ? err.message : String(err) }, 'room store operation failed');
+    },
+  });
 
   io.on('connection', (socket: PeerSocket) => {
     metrics.sockets.inc();
@@ -294,7 +343,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       if (target.socketId === null) throw new Refused('peer-away', `peer "${to}" is reconnecting`);
       // Addressed by room *and* peer id: a signal can only ever reach a
       // member of the sender's own room. `from` is the server's knowledge.
-      io.to(peerKey(member.room, to)).emit(
+      // A peer on this very node needs no trip through Redis.
+      const via = nodeId !== undefined && target.node === nodeId ? io.local : io;
+      via.to(peerKey(member.room, to)).emit(
         'signal',
         description ? { from: member.id, description } : { from: member.id, candidate: candidate! },
       );
@@ -348,6 +399,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           ack?.(result ?? { ok: true });
         } catch (err) {
           if (err instanceof Refused) return refuse(err.code, err.message);
+          // Logged and counted where it failed (store hooks).
+          if (err instanceof StoreUnavailable) return refuse('internal', 'the room service is unavailable; try again shortly');
           logger.error({ err, event: name }, 'handler failed');
           refuse('internal', 'the server failed to handle this message');
         }
@@ -364,6 +417,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         try {
           if (!(await store.markAway(room, id, socket.id))) return;
           if (graceMs <= 0) return await removeMember(room, id, null);
+          if (storeExpires) return;
           const key = peerKey(room, id);
           graceTimers.set(
             key,
@@ -373,7 +427,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
             }, graceMs).unref(),
           );
         } catch (err) {
-          logger.error({ err }, 'failed to handle a disconnect');
+          // A shared store settles it once it is reachable again (RedisRoomStore reconciles).
+          if (!(err instanceof StoreUnavailable)) logger.error({ err }, 'failed to handle a disconnect');
         }
       });
     });
@@ -385,6 +440,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     io,
     metrics,
     logger,
+    ...(nodeId !== undefined && { nodeId }),
     listen(port = 0, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -410,6 +466,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       await closed;
       clearTimeout(force);
       await store.close();
+      await scaleOut?.close();
     },
   };
 }

@@ -26,6 +26,12 @@ function usage(): string {
   ].join('\n');
 }
 
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = Object.fromEntries(
     [...SETTINGS.map((s) => s.flag), 'room', 'ttl', 'name'].map((f) => [f, { type: 'string' as const }]),
@@ -57,15 +63,20 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig(process.env, flags);
   const logger = pino({ level: config.logLevel });
-  if (config.redisUrl) {
-    throw new Error('REDIS_URL: scale-out through Redis is not available in this version; unset it to run a single node');
-  }
   const server = createSignalingServer({ ...config.server, logger });
   const address = await server.listen(config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const shown = ['0.0.0.0', '[::]'].includes(host) ? 'localhost' : host;
   logger.info(
-    { address: address.address, port: address.port, maxPeersPerRoom: config.server.maxPeersPerRoom, joinTokens: !!config.server.joinSecret, turn: !!config.server.turn },
+    {
+      address: address.address,
+      port: address.port,
+      maxPeersPerRoom: config.server.maxPeersPerRoom,
+      joinTokens: !!config.server.joinSecret,
+      turn: !!config.server.turn,
+      // Where Redis is, without any password in the URL.
+      ...(server.nodeId !== undefined && { node: server.nodeId, redis: redactUrl(config.server.redis!.url) }),
+    },
     `peer-call signaling server listening on http://${shown}:${address.port}`,
   );
 

@@ -33,7 +33,10 @@ export const SETTINGS: Setting[] = [
   { env: 'RATE_BURST', flag: 'rate-burst', default: '200', help: 'Messages a connection may send at once; beyond it messages are refused, and persistent flooding disconnects.' },
   { env: 'METRICS_TOKEN', flag: 'metrics-token', default: '(none)', help: 'When set, /metrics needs "Authorization: Bearer <token>".' },
   { env: 'TRUST_PROXY', flag: 'trust-proxy', default: '(off)', help: 'express "trust proxy" value when behind a reverse proxy (e.g. 1, or loopback).' },
-  { env: 'REDIS_URL', flag: 'redis-url', default: '(none)', help: 'Reserved for scale-out across several nodes through Redis.' },
+  { env: 'REDIS_URL', flag: 'redis-url', default: '(none)', help: 'Scale-out: redis:// or rediss:// URL of the Redis shared by every node (rooms, presence and signals across nodes). Unset: one node, rooms in memory.' },
+  { env: 'NODE_ID', flag: 'node-id', default: 'host name + random suffix', help: 'With REDIS_URL: this node\'s id, unique among the nodes (letters, digits, . _ -).' },
+  { env: 'NODE_TTL_MS', flag: 'node-ttl-ms', default: '10000', help: 'With REDIS_URL: a node that stops refreshing its liveness for this long is dead; its members then get RESUME_GRACE_MS to resume through another node.' },
+  { env: 'REDIS_PREFIX', flag: 'redis-prefix', default: 'peercall:', help: 'With REDIS_URL: prefix of every Redis key and stream, to share one Redis between deployments.' },
   { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines (pino); SDP is never logged.' },
 ];
 
@@ -86,18 +89,25 @@ const schema = z
     RATE_BURST: int(1, 100_000).default(200),
     METRICS_TOKEN: z.string().min(1).optional(),
     TRUST_PROXY: z.string().optional(),
-    REDIS_URL: z.string().url().optional(),
+    REDIS_URL: z
+      .string()
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), 'use a redis:// or rediss:// URL')
+      .optional(),
+    NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-", at most 64').optional(),
+    NODE_TTL_MS: int(1_000, 600_000).default(10_000),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'letters, digits, ".", "_", ":" and "-", at most 64').default('peercall:'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => !c.TURN_SECRET === !c.TURN_URLS, {
     message: 'TURN_SECRET and TURN_URLS go together: set both or neither',
     path: ['TURN_SECRET'],
-  });
+  })
+  .refine((c) => c.REDIS_URL || !c.NODE_ID, { message: 'NODE_ID needs REDIS_URL (it names a node of a scaled-out deployment)', path: ['NODE_ID'] });
 
 export interface CliConfig {
   port: number;
   host: string | undefined;
-  redisUrl: string | undefined;
   logLevel: string;
   server: Omit<SignalingServerOptions, 'logger'>;
 }
@@ -120,7 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
   return {
     port: c.PORT,
     host: c.HOST,
-    redisUrl: c.REDIS_URL,
     logLevel: c.LOG_LEVEL,
     server: {
       ...(c.ALLOWED_ORIGINS && { allowedOrigins: c.ALLOWED_ORIGINS }),
@@ -133,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
       rateLimit: { rate: c.RATE_LIMIT, burst: c.RATE_BURST },
       ...(c.METRICS_TOKEN && { metricsToken: c.METRICS_TOKEN }),
       ...(trustProxy !== undefined && { trustProxy }),
+      ...(c.REDIS_URL && {
+        redis: { url: c.REDIS_URL, keyPrefix: c.REDIS_PREFIX, nodeTtlMs: c.NODE_TTL_MS, ...(c.NODE_ID && { nodeId: c.NODE_ID }) },
+      }),
     },
   };
 }

@@ -16,7 +16,12 @@ export type RefusalReason =
   | 'internal'
   | 'forbidden-origin';
 
-export function createMetrics(options: { defaultMetrics: boolean; roomCount: () => Promise<number> }) {
+export function createMetrics(options: {
+  defaultMetrics: boolean;
+  roomCount: () => Promise<number>;
+  /** Scale-out through Redis: whether this node's connection to it is ready. */
+  redisUp?: () => boolean;
+}) {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'peercall_' });
   const sockets = new Gauge({
@@ -55,7 +60,24 @@ export function createMetrics(options: { defaultMetrics: boolean; roomCount: () 
     help: 'Connections dropped for exceeding the message rate limit.',
     registers: [registry],
   });
-  return { registry, sockets, joins, relayed, refused, disconnectedForFlooding };
+  const redisUp = options.redisUp;
+  if (redisUp) {
+    new Gauge({
+      name: 'peercall_redis_up',
+      help: "1 while this node's room store is connected to Redis, else 0 (joins and signals are then refused).",
+      registers: [registry],
+      collect() {
+        this.set(redisUp() ? 1 : 0);
+      },
+    });
+  }
+  const redisErrors = new Counter({
+    name: 'peercall_redis_errors_total',
+    help: 'Failed Redis connection attempts and room-store operations, by operation.',
+    labelNames: ['operation'] as const,
+    registers: redisUp ? [registry] : [],
+  });
+  return { registry, sockets, joins, relayed, refused, disconnectedForFlooding, redisErrors };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

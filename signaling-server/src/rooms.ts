@@ -13,6 +13,8 @@ import type { PeerInfo } from '../../src/signaling/protocol.js';
 export interface Member extends PeerInfo {
   /** The connection that speaks for this member, or null while it is away. */
   socketId: string | null;
+  /** The server node that holds that connection, in a store shared by several nodes. */
+  node?: string;
 }
 
 export type JoinResult =
@@ -26,6 +28,32 @@ export type JoinResult =
       replacedSocketId: string | null;
     }
   | { ok: false; reason: 'room-full' };
+
+/**
+ * What a store shared by several nodes needs from the server: it ends grace
+ * periods itself (the node that started one may be gone by then) and reports
+ * the members it removed or put back, so that the server tells their rooms.
+ */
+export interface StoreHooks {
+  /** How long an away member keeps its place. */
+  graceMs: number;
+  /** The store removed a member on its own (grace period over, or its node died). */
+  removed(room: string, id: string): void;
+  /** The store registered a connected member again (after Redis lost it, or this node was taken for dead). */
+  restored(room: string, peer: PeerInfo): void;
+  /** A background operation failed; the store retries on its own. */
+  failed(operation: string, err: unknown): void;
+}
+
+/** The store cannot be reached (e.g. Redis is down): the request may be retried later. */
+export class StoreUnavailable extends Error {
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
+    super(`room store unavailable (${operation}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
 
 export interface RoomStore {
   /** Adds (or resumes) a member, unless the room is full. Atomic per room. */
@@ -41,6 +69,11 @@ export interface RoomStore {
   get(room: string, id: string): Promise<Member | undefined>;
   /** Number of non-empty rooms (for metrics). */
   roomCount(): Promise<number>;
+  /**
+   * Optional: the store expires away members itself and reports it through
+   * `hooks`. The server then keeps no grace timers of its own.
+   */
+  start?(hooks: StoreHooks): void;
   close(): Promise<void>;
 }
 
