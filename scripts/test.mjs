@@ -9,18 +9,23 @@ import { existsSync } from 'node:fs';
 
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
 
 /** name -> what it needs and how to run it */
 const SUITES = {
-  server: { needs: [], run: ['npm', ['run', '--silent', 'test:server']] },
+  server: { needs: ['redis-server'], run: ['npm', ['run', '--silent', 'test:server']] },
   package: { needs: [], run: ['npm', ['run', '--silent', 'test:package']] },
   browser: { needs: ['chromium', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:browser']] },
-  e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root'], run: ['npm', ['run', '--silent', 'test:e2e']] },
+  e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root', 'redis-server'], run: ['npm', ['run', '--silent', 'test:e2e']] },
 };
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 const requirements = {
+  'redis-server': {
+    ok: () => existsSync(REDIS_SERVER),
+    fix: `redis-server not found at ${REDIS_SERVER} (the multi-node tests start one). Install it with "sudo apt-get install -y redis-server", or set REDIS_SERVER.`,
+  },
   turnserver: {
     ok: () => onPath('turnserver'),
     fix: 'turnserver (coturn) not found (the TURN tests start one). Install it with "sudo apt-get install -y coturn".',
