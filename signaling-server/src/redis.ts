@@ -404,7 +404,7 @@ function watch(client: RedisClient, name: string, events: ScaleOutEvents) {
     );
   });
   client.on('ready', () => {
-    if (down) events.logger.warn({ client: name }, 'Redis is reachable again');
+    if (down) events.logger.info({ client: name }, 'Redis is reachable again');
     down = false;
   });
 }
