@@ -22,6 +22,8 @@ export async function freePort(): Promise<number> {
 export interface RedisProcess {
   port: number;
   url: string;
+  /** The running redis-server's process id (for CPU figures). */
+  readonly pid: number | undefined;
   /** Kills it (SIGKILL: no goodbye to the clients, like a crash). */
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -57,6 +59,9 @@ export async function startRedis(): Promise<RedisProcess> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     async stop() {
       const c = child;
       child = undefined;

@@ -1,0 +1,65 @@
+// One signaling node for bench/signaling-load, in its own process (forked with --expose-gc):
+//
+//   peer-call   the reference server (validation, room store, rate limits, metrics), with
+//               REDIS_URL-style scale-out when a Redis URL is given
+//   baseline    a bare Socket.IO relay: join = socket.join(room), signal = io.to(to).emit,
+//               no validation, no store; the same Redis Streams adapter when scaled out
+//
+// argv: <mode> <redis url or ""> <node id>. Tells the parent {ready, port}; answers
+// {cmd: 'heap'} with the heap after two full collections.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createSignalingServer } from '../signaling-server/src/index.js';
+
+const [mode, redisUrl, nodeId] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+async function peerCall(): Promise<number> {
+  const server = createSignalingServer({
+    logger: pino({ level: 'warn' }),
+    ...(redisUrl && { redis: { url: redisUrl, nodeId: nodeId! } }),
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  // With Redis: ready once registered as a live node.
+  while (!(await fetch(`http://127.0.0.1:${port}/healthz`)).ok) await new Promise((r) => setTimeout(r, 50));
+  return port;
+}
+
+async function baseline(): Promise<number> {
+  const http = createServer();
+  let adapter: ReturnType<typeof createAdapter> | undefined;
+  if (redisUrl) {
+    const client = createClient({ url: redisUrl });
+    client.on('error', () => {});
+    await client.connect();
+    adapter = createAdapter(client, { streamName: 'baseline:socket.io', channelPrefix: 'baseline:socket.io', onlyPlaintext: true });
+  }
+  const io = new Server(http, { serveClient: false, ...(adapter && { adapter }) });
+  io.on('connection', (socket) => {
+    socket.on('join', (request: { room: string }, ack: (a: unknown) => void) => {
+      void socket.join(request.room);
+      ack({ ok: true, self: { id: socket.id } });
+    });
+    socket.on('signal', (signal: { to: string; candidate: unknown }) => {
+      io.to(signal.to).emit('signal', { from: socket.id, candidate: signal.candidate });
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return (http.address() as AddressInfo).port;
+}
+
+const port = mode === 'baseline' ? await baseline() : await peerCall();
+process.send!({ ready: true, port });
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'heap') {
+    gc();
+    gc();
+    process.send!({ heap: process.memoryUsage().heapUsed });
+  }
+});
+process.on('disconnect', () => process.exit(0));

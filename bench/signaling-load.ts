@@ -1,0 +1,310 @@
+// bench/signaling-load: N socket.io-client connections (WebSocket) in rooms of 2–6, each
+// sending one signal per second to a random peer of its room, against
+//   - one node: the reference server, and a bare Socket.IO relay (baseline) under the same load;
+//   - two nodes sharing a real redis-server: the same two, scaled out through the Redis Streams
+//     adapter;
+//   - a soak of the reference server on one node (heap and latency over time).
+// Server nodes and load generators run in separate processes, so that server CPU (from
+// /proc) is the server's own. Figures are medians over windows of the run, with a ratio to the
+// baseline measured in the same run.
+//
+//   npm run bench:signaling-load [-- --connections 5000 --duration 30 --soak 180 --window 5 --only single,redis,soak]
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startRedis, type RedisProcess } from '../test/server/redis-helpers.js';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '5000' },
+    duration: { type: 'string', default: '30' },
+    soak: { type: 'string', default: '180' },
+    window: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '2' },
+    only: { type: 'string', default: 'single,redis,soak' },
+  },
+});
+const N = Number(values.connections);
+const DURATION_S = Number(values.duration);
+const SOAK_S = Number(values.soak);
+const WINDOW_S = Number(values.window);
+const CLIENT_PROCS = Number(values.clients);
+const ONLY = new Set(values.only.split(','));
+const CLK_TCK = 100;
+const TSX = ['--import', 'tsx'];
+
+// ---------------------------------------------------------------- processes
+
+function ask<T>(child: ChildProcess, message: object, key: string, timeoutMs = 600_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${key}" answer`)), timeoutMs);
+    const onMessage = (m: Record<string, unknown>) => {
+      if ('error' in m) {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        reject(new Error(String(m['error'])));
+      } else if (key in m) {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(m as T);
+      }
+    };
+    child.on('message', onMessage);
+    if (Object.keys(message).length) child.send(message);
+  });
+}
+
+/** CPU seconds used so far by a process (user + system). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+interface Node {
+  child: ChildProcess;
+  url: string;
+}
+
+async function startNode(mode: string, redisUrl: string, nodeId: string): Promise<Node> {
+  const child = fork('bench/signaling-load-server.ts', [mode, redisUrl, nodeId], {
+    execArgv: ['--expose-gc', ...TSX],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const { port } = await ask<{ port: number }>(child, {}, 'port', 60_000);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+const heapOf = async (nodes: Node[]) => {
+  let sum = 0;
+  for (const n of nodes) sum += (await ask<{ heap: number }>(n.child, { cmd: 'heap' }, 'heap')).heap;
+  return sum;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- statistics
+
+const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+
+interface Window {
+  at: number;
+  p50: number;
+  p99: number;
+  sentPerS: number;
+  relayedPerS: number;
+  serverCpu: number;
+  redisCpu: number;
+  clientCpu: number;
+  connected: number;
+  heapMb?: number;
+}
+
+interface Result {
+  label: string;
+  held: number;
+  joinSeconds: number;
+  heapPerConnKb: number;
+  windows: Window[];
+  overallP99: number;
+  refused: number;
+  disconnects: number;
+}
+
+/** Rooms of 2–6 (2, 3, 4, 5, 6, 2, ...) holding exactly n connections. */
+function roomSizes(n: number): number[] {
+  const sizes: number[] = [];
+  let left = n;
+  for (let i = 0; left > 0; i++) {
+    let size = 2 + (i % 5);
+    if (left - size === 1) size++;
+    if (size > left) size = left;
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
+}
+
+// ---------------------------------------------------------------- one run
+
+async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: number, seconds: number, heapEveryS = 0): Promise<Result> {
+  let redis: RedisProcess | undefined;
+  const nodes: Node[] = [];
+  const clients: ChildProcess[] = [];
+  try {
+    if (nodeCount > 1) redis = await startRedis();
+    for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(mode, redis?.url ?? '', `bench-${i}`));
+    const heapBefore = await heapOf(nodes);
+
+    const sizes = roomSizes(N);
+    const shares: number[][] = Array.from({ length: CLIENT_PROCS }, () => []);
+    sizes.forEach((s, i) => shares[i % CLIENT_PROCS]!.push(s));
+    for (let i = 0; i < CLIENT_PROCS; i++) {
+      clients.push(fork('bench/signaling-load-client.ts', [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    }
+    const joinStart = Date.now();
+    const urls = nodes.map((n) => n.url);
+    await Promise.all(clients.map((c, i) => ask(c, { cmd: 'connect', urls, rooms: shares[i], prefix: `${label}-${i}` }, 'joined')));
+    const joinSeconds = (Date.now() - joinStart) / 1000;
+    await sleep(2_000);
+    const heapAfter = await heapOf(nodes);
+    const heapPerConnKb = (heapAfter - heapBefore) / N / 1024;
+    process.stderr.write(`${label}: ${N} joined in ${joinSeconds.toFixed(1)} s, ${heapPerConnKb.toFixed(1)} KB heap per idle connection\n`);
+
+    const serverPids = nodes.map((n) => n.child.pid!);
+    const clientPids = clients.map((c) => c.pid!);
+    const cpu = () => ({
+      server: serverPids.reduce((s, p) => s + cpuSeconds(p), 0),
+      redis: redis?.pid ? cpuSeconds(redis.pid) : 0,
+      client: clientPids.reduce((s, p) => s + cpuSeconds(p), 0),
+    });
+    await Promise.all(clients.map((c) => ask(c, { cmd: 'start' }, 'started')));
+    const windows: Window[] = [];
+    const all: number[] = [];
+    let refused = 0;
+    let disconnects = 0;
+    let lastCpu = cpu();
+    let lastAt = Date.now();
+    const began = lastAt;
+    let nextHeap = heapEveryS ? began + heapEveryS * 1000 : Infinity;
+    while (Date.now() - began < seconds * 1000) {
+      await sleep(WINDOW_S * 1000 - ((Date.now() - began) % (WINDOW_S * 1000)));
+      const parts = await Promise.all(
+        clients.map((c) =>
+          ask<{ samples: number[]; sent: number; received: number; refused: number; disconnects: number; connected: number }>(c, { cmd: 'window' }, 'samples'),
+        ),
+      );
+      const now = Date.now();
+      const c = cpu();
+      const span = (now - lastAt) / 1000;
+      const samples = parts.flatMap((p) => p.samples).sort((a, b) => a - b);
+      for (const s of samples) all.push(s);
+      refused = parts.reduce((s, p) => s + p.refused, 0);
+      disconnects = parts.reduce((s, p) => s + p.disconnects, 0);
+      const w: Window = {
+        at: (now - began) / 1000,
+        p50: quantile(samples, 0.5),
+        p99: quantile(samples, 0.99),
+        sentPerS: parts.reduce((s, p) => s + p.sent, 0) / span,
+        relayedPerS: samples.length / span,
+        serverCpu: ((c.server - lastCpu.server) / span) * 100,
+        redisCpu: ((c.redis - lastCpu.redis) / span) * 100,
+        clientCpu: ((c.client - lastCpu.client) / span) * 100,
+        connected: parts.reduce((s, p) => s + p.connected, 0),
+      };
+      if (now >= nextHeap) {
+        // A full collection in the server pauses it: measured after the window, not inside it.
+        w.heapMb = (await heapOf(nodes)) / 1024 / 1024;
+        nextHeap += heapEveryS * 1000;
+      }
+      windows.push(w);
+      process.stderr.write(
+        `${label} ${w.at.toFixed(0)} s: p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, ${w.relayedPerS.toFixed(0)} msg/s, server ${w.serverCpu.toFixed(0)} %, redis ${w.redisCpu.toFixed(0)} %, clients ${w.clientCpu.toFixed(0)} %${w.heapMb ? `, heap ${w.heapMb.toFixed(1)} MB` : ''}\n`,
+      );
+      lastCpu = c;
+      lastAt = Date.now();
+    }
+    await Promise.all(clients.map((c) => ask(c, { cmd: 'stop' }, 'stopped')));
+    all.sort((a, b) => a - b);
+    return {
+      label,
+      held: windows.at(-1)!.connected,
+      joinSeconds,
+      heapPerConnKb,
+      windows,
+      overallP99: quantile(all, 0.99),
+      refused,
+      disconnects,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => ask(c, { cmd: 'close' }, 'closed', 10_000).catch(() => {})));
+    for (const c of clients) c.kill('SIGKILL');
+    for (const n of nodes) n.child.kill('SIGKILL');
+    await redis?.stop();
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+
+function summary(r: Result) {
+  const ws = r.windows.slice(1); // the first window includes the ramp-up of the senders
+  return {
+    held: r.held,
+    p50: median(ws.map((w) => w.p50)),
+    p99: median(ws.map((w) => w.p99)),
+    worstP99: Math.max(...ws.map((w) => w.p99)),
+    overallP99: r.overallP99,
+    relayed: median(ws.map((w) => w.relayedPerS)),
+    server: median(ws.map((w) => w.serverCpu)),
+    redis: median(ws.map((w) => w.redisCpu)),
+    client: median(ws.map((w) => w.clientCpu)),
+    heap: r.heapPerConnKb,
+  };
+}
+
+function comparison(title: string, ours: Result, base: Result, withRedis: boolean) {
+  const o = summary(ours);
+  const b = summary(base);
+  const row = (name: string, x: number, y: number, d = 1, unit = '') =>
+    `| ${name} | ${f(x, d)}${unit} | ${f(y, d)}${unit} | ${f(x / y, 2)} |`;
+  return [
+    `### ${title}`,
+    '',
+    `| median over ${WINDOW_S} s windows | peer-call | baseline | ratio |`,
+    '| --- | --- | --- | --- |',
+    `| connections held | ${o.held} / ${N} | ${b.held} / ${N} | |`,
+    row('relay latency p50', o.p50, b.p50, 2, ' ms'),
+    row('relay latency p99', o.p99, b.p99, 2, ' ms'),
+    row('worst window p99', o.worstP99, b.worstP99, 2, ' ms'),
+    row('p99 over all samples', o.overallP99, b.overallP99, 2, ' ms'),
+    row('signals relayed per second', o.relayed, b.relayed, 0),
+    row(`server CPU (% of one core${withRedis ? ', both nodes' : ''})`, o.server, b.server, 0, ' %'),
+    ...(withRedis ? [row('redis-server CPU', o.redis, b.redis, 0, ' %')] : []),
+    row('load generators CPU', o.client, b.client, 0, ' %'),
+    row('server heap per idle connection', o.heap, b.heap, 1, ' KB'),
+    `| joins refused / disconnects | ${ours.refused} / ${ours.disconnects} | ${base.refused} / ${base.disconnects} | |`,
+    '',
+  ].join('\n');
+}
+
+function soakTable(r: Result) {
+  const lines = [
+    `### Soak: ${N} connections on one node for ${SOAK_S} s`,
+    '',
+    '| time | p50 | p99 | signals/s | server CPU | heap after GC |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const w of r.windows) {
+    if (w.heapMb === undefined && w !== r.windows.at(-1)) continue;
+    lines.push(`| ${f(w.at, 0)} s | ${f(w.p50, 2)} ms | ${f(w.p99, 2)} ms | ${f(w.relayedPerS, 0)} | ${f(w.serverCpu, 0)} % | ${w.heapMb ? `${f(w.heapMb)} MB` : ''} |`);
+  }
+  const s = summary(r);
+  lines.push('', `Median over the soak: p50 ${f(s.p50, 2)} ms, p99 ${f(s.p99, 2)} ms, ${f(s.relayed, 0)} signals/s, server CPU ${f(s.server, 0)} %; connections held ${s.held} / ${N}; refused ${r.refused}, disconnects ${r.disconnects}.`, '');
+  return lines.join('\n');
+}
+
+const out: string[] = [
+  `## Signaling load — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  '',
+  `${N} connections in rooms of 2–6, one signal per second each, ${CLIENT_PROCS} load-generator processes, ${DURATION_S} s per run.`,
+  '',
+];
+if (ONLY.has('single')) {
+  const base = await run('baseline-1', 'baseline', 1, DURATION_S);
+  const ours = await run('peer-call-1', 'peer-call', 1, DURATION_S);
+  out.push(comparison('One node', ours, base, false));
+}
+if (ONLY.has('redis')) {
+  const base = await run('baseline-2', 'baseline', 2, DURATION_S);
+  const ours = await run('peer-call-2', 'peer-call', 2, DURATION_S);
+  out.push(comparison('Two nodes through Redis', ours, base, true));
+}
+if (ONLY.has('soak')) {
+  out.push(soakTable(await run('soak', 'peer-call', 1, SOAK_S, 30)));
+}
+console.log(out.join('\n'));
+process.exit(0);
