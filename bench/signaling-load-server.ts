@@ -6,9 +6,12 @@
 //               no validation, no store; the same Redis Streams adapter when scaled out
 //
 // argv: <mode> <redis url or ""> <node id>. Tells the parent {ready, port}; answers
-// {cmd: 'heap'} with the heap after two full collections.
+// {cmd: 'heap'} with the heap after two full collections (a stop of the world: only between
+// phases), and {cmd: 'stats'} with the heap after the last major collection the server did on
+// its own and its event-loop delay since the previous 'stats' (both free to measure).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
@@ -54,12 +57,23 @@ async function baseline(): Promise<number> {
 }
 
 const port = mode === 'baseline' ? await baseline() : await peerCall();
+let heapAfterMajorGc = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) heapAfterMajorGc = process.memoryUsage().heapUsed;
+  }
+}).observe({ entryTypes: ['gc'] });
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 process.send!({ ready: true, port });
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'heap') {
     gc();
     gc();
     process.send!({ heap: process.memoryUsage().heapUsed });
+  } else if (m.cmd === 'stats') {
+    process.send!({ stats: { heapAfterMajorGc, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 } });
+    loop.reset();
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -76,6 +76,13 @@ async function startNode(mode: string, redisUrl: string, nodeId: string): Promis
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
+interface NodeStats {
+  heapAfterMajorGc: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+const statsOf = (nodes: Node[]) => Promise.all(nodes.map((n) => ask<{ stats: NodeStats }>(n.child, { cmd: 'stats' }, 'stats').then((a) => a.stats)));
+
 const heapOf = async (nodes: Node[]) => {
   let sum = 0;
   for (const n of nodes) sum += (await ask<{ heap: number }>(n.child, { cmd: 'heap' }, 'heap')).heap;
@@ -99,7 +106,11 @@ interface Window {
   redisCpu: number;
   clientCpu: number;
   connected: number;
-  heapMb?: number;
+  /** Server event-loop delay in the window (worst node). */
+  loopP99: number;
+  loopMax: number;
+  /** Server heap after its last major GC (sum over nodes), 0 before the first one. */
+  heapMb: number;
 }
 
 interface Result {
@@ -107,6 +118,9 @@ interface Result {
   held: number;
   joinSeconds: number;
   heapPerConnKb: number;
+  /** Server heap after forced GCs: all joined, before the load; and after the load. */
+  heapJoinedMb: number;
+  heapEndMb: number;
   windows: Window[];
   overallP99: number;
   refused: number;
@@ -129,7 +143,7 @@ function roomSizes(n: number): number[] {
 
 // ---------------------------------------------------------------- one run
 
-async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: number, seconds: number, heapEveryS = 0): Promise<Result> {
+async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: number, seconds: number): Promise<Result> {
   let redis: RedisProcess | undefined;
   const nodes: Node[] = [];
   const clients: ChildProcess[] = [];
@@ -160,6 +174,7 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
       redis: redis?.pid ? cpuSeconds(redis.pid) : 0,
       client: clientPids.reduce((s, p) => s + cpuSeconds(p), 0),
     });
+    await statsOf(nodes);
     await Promise.all(clients.map((c) => ask(c, { cmd: 'start' }, 'started')));
     const windows: Window[] = [];
     const all: number[] = [];
@@ -168,7 +183,6 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
     let lastCpu = cpu();
     let lastAt = Date.now();
     const began = lastAt;
-    let nextHeap = heapEveryS ? began + heapEveryS * 1000 : Infinity;
     while (Date.now() - began < seconds * 1000) {
       await sleep(WINDOW_S * 1000 - ((Date.now() - began) % (WINDOW_S * 1000)));
       const parts = await Promise.all(
@@ -176,6 +190,7 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
           ask<{ samples: number[]; sent: number; received: number; refused: number; disconnects: number; connected: number }>(c, { cmd: 'window' }, 'samples'),
         ),
       );
+      const node = await statsOf(nodes);
       const now = Date.now();
       const c = cpu();
       const span = (now - lastAt) / 1000;
@@ -193,23 +208,26 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
         redisCpu: ((c.redis - lastCpu.redis) / span) * 100,
         clientCpu: ((c.client - lastCpu.client) / span) * 100,
         connected: parts.reduce((s, p) => s + p.connected, 0),
+        loopP99: Math.max(...node.map((n) => n.loopP99Ms)),
+        loopMax: Math.max(...node.map((n) => n.loopMaxMs)),
+        heapMb: node.reduce((s, n) => s + n.heapAfterMajorGc, 0) / 1024 / 1024,
       };
-      if (now >= nextHeap) {
-        // A full collection in the server pauses it: measured after the window, not inside it.
-        w.heapMb = (await heapOf(nodes)) / 1024 / 1024;
-        nextHeap += heapEveryS * 1000;
-      }
       windows.push(w);
       process.stderr.write(
-        `${label} ${w.at.toFixed(0)} s: p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, ${w.relayedPerS.toFixed(0)} msg/s, server ${w.serverCpu.toFixed(0)} %, redis ${w.redisCpu.toFixed(0)} %, clients ${w.clientCpu.toFixed(0)} %${w.heapMb ? `, heap ${w.heapMb.toFixed(1)} MB` : ''}\n`,
+        `${label} ${w.at.toFixed(0)} s: p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, ${w.relayedPerS.toFixed(0)} msg/s, server ${w.serverCpu.toFixed(0)} %, redis ${w.redisCpu.toFixed(0)} %, clients ${w.clientCpu.toFixed(0)} %, loop delay p99 ${w.loopP99.toFixed(1)} ms max ${w.loopMax.toFixed(1)} ms, heap after major GC ${w.heapMb.toFixed(1)} MB\n`,
       );
       lastCpu = c;
       lastAt = Date.now();
     }
     await Promise.all(clients.map((c) => ask(c, { cmd: 'stop' }, 'stopped')));
+    await sleep(1_000);
+    const heapEnd = await heapOf(nodes);
+    process.stderr.write(`${label}: heap after the run, forced GC: ${(heapEnd / 1024 / 1024).toFixed(1)} MB (after joining: ${(heapAfter / 1024 / 1024).toFixed(1)} MB)\n`);
     all.sort((a, b) => a - b);
     return {
       label,
+      heapJoinedMb: heapAfter / 1024 / 1024,
+      heapEndMb: heapEnd / 1024 / 1024,
       held: windows.at(-1)!.connected,
       joinSeconds,
       heapPerConnKb,
@@ -242,6 +260,7 @@ function summary(r: Result) {
     server: median(ws.map((w) => w.serverCpu)),
     redis: median(ws.map((w) => w.redisCpu)),
     client: median(ws.map((w) => w.clientCpu)),
+    loopP99: median(ws.map((w) => w.loopP99)),
     heap: r.heapPerConnKb,
   };
 }
@@ -264,6 +283,7 @@ function comparison(title: string, ours: Result, base: Result, withRedis: boolea
     row('signals relayed per second', o.relayed, b.relayed, 0),
     row(`server CPU (% of one core${withRedis ? ', both nodes' : ''})`, o.server, b.server, 0, ' %'),
     ...(withRedis ? [row('redis-server CPU', o.redis, b.redis, 0, ' %')] : []),
+    row(`server event-loop delay p99${withRedis ? ' (worse node)' : ''}`, o.loopP99, b.loopP99, 1, ' ms'),
     row('load generators CPU', o.client, b.client, 0, ' %'),
     row('server heap per idle connection', o.heap, b.heap, 1, ' KB'),
     `| joins refused / disconnects | ${ours.refused} / ${ours.disconnects} | ${base.refused} / ${base.disconnects} | |`,
@@ -275,15 +295,25 @@ function soakTable(r: Result) {
   const lines = [
     `### Soak: ${N} connections on one node for ${SOAK_S} s`,
     '',
-    '| time | p50 | p99 | signals/s | server CPU | heap after GC |',
-    '| --- | --- | --- | --- | --- | --- |',
+    "Per 30 s of the run (no forced GC during it): median window p50, worst window p99, heap after the server's own last major GC.",
+    '',
+    '| time | p50 | worst p99 | signals/s | server CPU | event-loop delay p99 | heap after major GC |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const w of r.windows) {
-    if (w.heapMb === undefined && w !== r.windows.at(-1)) continue;
-    lines.push(`| ${f(w.at, 0)} s | ${f(w.p50, 2)} ms | ${f(w.p99, 2)} ms | ${f(w.relayedPerS, 0)} | ${f(w.serverCpu, 0)} % | ${w.heapMb ? `${f(w.heapMb)} MB` : ''} |`);
+  const per = Math.max(1, Math.round(30 / WINDOW_S));
+  for (let i = 0; i < r.windows.length; i += per) {
+    const ws = r.windows.slice(i, i + per);
+    const last = ws.at(-1)!;
+    lines.push(
+      `| ${f(ws[0]!.at - WINDOW_S, 0)}–${f(last.at, 0)} s | ${f(median(ws.map((w) => w.p50)), 2)} ms | ${f(Math.max(...ws.map((w) => w.p99)), 2)} ms | ${f(median(ws.map((w) => w.relayedPerS)), 0)} | ${f(median(ws.map((w) => w.serverCpu)), 0)} % | ${f(Math.max(...ws.map((w) => w.loopP99)), 1)} ms | ${last.heapMb ? `${f(last.heapMb)} MB` : '–'} |`,
+    );
   }
   const s = summary(r);
-  lines.push('', `Median over the soak: p50 ${f(s.p50, 2)} ms, p99 ${f(s.p99, 2)} ms, ${f(s.relayed, 0)} signals/s, server CPU ${f(s.server, 0)} %; connections held ${s.held} / ${N}; refused ${r.refused}, disconnects ${r.disconnects}.`, '');
+  lines.push(
+    '',
+    `Forced full GC: ${f(r.heapJoinedMb)} MB with every connection joined, before the load; ${f(r.heapEndMb)} MB after ${SOAK_S} s of it. Median over the soak: p50 ${f(s.p50, 2)} ms, p99 ${f(s.p99, 2)} ms (p99 over all samples ${f(s.overallP99, 2)} ms), ${f(s.relayed, 0)} signals/s, server CPU ${f(s.server, 0)} %; connections held ${s.held} / ${N}; refused ${r.refused}, disconnects ${r.disconnects}.`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -304,7 +334,7 @@ if (ONLY.has('redis')) {
   out.push(comparison('Two nodes through Redis', ours, base, true));
 }
 if (ONLY.has('soak')) {
-  out.push(soakTable(await run('soak', 'peer-call', 1, SOAK_S, 30)));
+  out.push(soakTable(await run('soak', 'peer-call', 1, SOAK_S)));
 }
 console.log(out.join('\n'));
 process.exit(0);
