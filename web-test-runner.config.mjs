@@ -4,9 +4,6 @@
 // Run through `npm run test:browser` (it loads this file with tsx so that the server's
 // TypeScript sources can be imported directly).
 import os from 'node:os';
-import fs from 'node:fs';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { pino } from 'pino';
@@ -40,48 +37,13 @@ function lanAddress() {
   return undefined;
 }
 
-/**
- * A camera that exists but cannot be started (NotReadableError, "device busy"):
- * Chromium's fake camera reads this y4m file; renaming it away right after
- * the capture opens it makes the start fail for real. A watcher (inotifywait)
- * does the renaming when a test arms it.
- */
-const BUSY_CAMERA = path.join(os.tmpdir(), `peer-call-busy-camera-${process.pid}.y4m`);
-function writeY4m(file) {
-  const w = 64, h = 48, frames = 10;
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.alloc(w * h, 0x80), Buffer.alloc((w * h) / 2, 0x80)]);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F30:1 Ip A1:1 C420jpeg\n`), ...Array(frames).fill(frame)]));
-}
-writeY4m(BUSY_CAMERA);
-process.on('exit', () => fs.rmSync(BUSY_CAMERA, { force: true }));
-
-function armBusyCamera() {
-  return new Promise((resolve, reject) => {
-    const watcher = spawn('inotifywait', ['-m', '-e', 'open', BUSY_CAMERA], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let opens = 0;
-    const restore = () => {
-      watcher.kill();
-      if (fs.existsSync(`${BUSY_CAMERA}.gone`)) fs.renameSync(`${BUSY_CAMERA}.gone`, BUSY_CAMERA);
-    };
-    watcher.on('error', reject);
-    watcher.stderr.on('data', (d) => {
-      if (String(d).includes('Watches established')) resolve(restore);
-    });
-    watcher.stdout.on('data', (d) => {
-      for (const line of String(d).split('\n').filter(Boolean)) {
-        if (++opens === 2 && fs.existsSync(BUSY_CAMERA)) fs.renameSync(BUSY_CAMERA, `${BUSY_CAMERA}.gone`);
-      }
-    });
-  });
-}
-
 /** Starts the reference signaling server for the run and answers the tests' commands. */
 function signalingPlugin() {
   let server;
   let url;
   /** Extra servers that tests start with options of their own. */
   const extra = new Map();
-  let restoreBusy;
+
   return {
     name: 'peer-call-signaling',
     async serverStart() {
@@ -132,16 +94,6 @@ function signalingPlugin() {
         extra.delete(payload.url);
         return true;
       }
-      if (command === 'arm-busy-camera') {
-        restoreBusy?.();
-        restoreBusy = await armBusyCamera();
-        return true;
-      }
-      if (command === 'restore-busy-camera') {
-        restoreBusy?.();
-        restoreBusy = undefined;
-        return true;
-      }
       if (command === 'mint-token') return { token: await mintJoinToken(payload.secret, payload) };
       if (command === 'insecure-url') {
         const ip = lanAddress();
@@ -187,12 +139,6 @@ export default {
       name: 'no-camera',
       files: 'test/browser/env/no-camera.test.ts',
       browsers: [chrome(`${FAKE_DEVICES}=device-count=0`, FAKE_UI, AUTOPLAY)],
-    },
-    // A camera that fails to start (see armBusyCamera).
-    {
-      name: 'device-busy',
-      files: 'test/browser/env/device-busy.test.ts',
-      browsers: [chrome(FAKE_DEVICES, FAKE_UI, AUTOPLAY, `--use-file-for-fake-video-capture=${BUSY_CAMERA}`)],
     },
     // No capture devices at all.
     { name: 'no-devices', files: 'test/browser/env/no-devices.test.ts', browsers: [chrome(FAKE_UI, AUTOPLAY)] },

@@ -15,8 +15,8 @@ const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
 const SUITES = {
   server: { needs: ['redis-server'], run: ['npm', ['run', '--silent', 'test:server']] },
   package: { needs: [], run: ['npm', ['run', '--silent', 'test:package']] },
-  browser: { needs: ['chromium', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:browser']] },
-  e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root', 'redis-server'], run: ['npm', ['run', '--silent', 'test:e2e']] },
+  browser: { needs: ['chromium'], run: ['npm', ['run', '--silent', 'test:browser']] },
+  e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root', 'redis-server', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:e2e']] },
 };
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
