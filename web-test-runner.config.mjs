@@ -9,22 +9,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { pino } from 'pino';
 import { createSignalingServer, mintJoinToken } from './signaling-server/src/index.ts';
 
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
-
-// Flags from ../shared/BROWSERS.md. Chromium must not reach out to the network it cannot reach.
-const BASE = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-gpu',
-  // No mDNS responder in CI sandboxes: expose host candidates as plain IPs.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
-const FAKE_DEVICES = '--use-fake-device-for-media-stream';
-const FAKE_UI = '--use-fake-ui-for-media-stream';
-const AUTOPLAY = '--autoplay-policy=no-user-gesture-required';
+import { AUTOPLAY, CHROME as executablePath, CHROME_BASE_ARGS as BASE, FAKE_DEVICES, FAKE_UI } from './test/chromium.ts';
 
 const chrome = (...args) =>
   chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE, ...args] } });

@@ -1,25 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
 import { pino } from 'pino';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../../signaling-server/src/index.js';
+import { CHROME, CHROME_BASE_ARGS, FAKE_DEVICES, FAKE_UI } from '../chromium.js';
 
-export const CHROME = process.env['CHROME_PATH'] || '/usr/bin/chromium';
+export { CHROME };
 export const FIREFOX = process.env['FIREFOX_PATH'] || '/usr/bin/firefox-esr';
 
-/** Flags from ../shared/BROWSERS.md; fake devices, no permission prompt. */
-export const CHROME_ARGS = [
-  '--no-sandbox',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-gpu',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+/** Fake devices, no permission prompt. */
+export const CHROME_ARGS = [...CHROME_BASE_ARGS, FAKE_DEVICES, FAKE_UI];
 
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROME, headless: true, args: [...CHROME_ARGS, ...extraArgs] });
