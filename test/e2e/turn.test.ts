@@ -75,7 +75,8 @@ describe('TURN relay (coturn)', () => {
 
   async function open(site: { url: string }, room: string): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${site.url}/?room=${room}`);
+    // The element starts capturing at once; the page's load event may wait for the camera.
+    await page.goto(`${site.url}/?room=${room}`, { waitUntil: 'domcontentloaded' });
     return page;
   }
 
