@@ -6,13 +6,15 @@
  * rolls back and the impolite side ignores the incoming offer. The three flags
  * and `#handle` below are recognisably that example's code.
  *
- * Media: each side sends on transceivers of its own (one audio, one video,
- * `sendonly`) and receives on those the other side's offer creates. Sharing
- * one sendrecv transceiver per kind between the two sides (what `addTrack` on
- * both sides gives) saves two m-lines, but in Chromium a rollback on the polite
- * side then leaves its remote video track without frames for good (seen in
- * Chromium 156: RTP keeps arriving and decoding, the track renders nothing);
- * with one-way transceivers a rollback touches nothing that receives. The
+ * Media: every transceiver carries one direction only. The first offer has
+ * the offerer's own `sendonly` audio and video and a `recvonly` slot per kind
+ * for the answerer's media; the answerer sends on those slots, so one
+ * offer/answer round sets up media both ways. Sharing one sendrecv transceiver
+ * per kind between the two sides (what `addTrack` on both sides gives) saves
+ * two m-lines, but in Chromium a rollback on the polite side then leaves its
+ * remote video track without frames for good (seen in Chromium 156: RTP keeps
+ * arriving and decoding, the track renders nothing); with one-way transceivers
+ * a rollback touches nothing that both sends and receives. The
  * senders are fixed for the link's lifetime, so turning the camera off or
  * switching devices is `replaceTrack`: no renegotiation. Chat and media state
  * travel on a negotiated data channel (id 0), so neither side has to be the
@@ -123,6 +125,8 @@ export class PeerLink {
   #isSettingRemoteAnswerPending = false;
 
   #senders = new Map<Kind, RTCRtpSender>();
+  /** What we send (kept up to date for senders created later). */
+  #local!: LocalTracks;
   #channel: RTCDataChannel;
   #assembler = new ChatAssembler();
   /** Candidates for a remote description we do not have (yet): applied when it arrives. */
@@ -201,11 +205,9 @@ export class PeerLink {
       const envelope = typeof data === 'string' ? this.#assembler.accept(data) : undefined;
       if (envelope) this.#events.envelope(envelope);
     };
-    for (const kind of KINDS) {
-      const t = pc.addTransceiver(options.local[kind] ?? kind, { direction: 'sendonly', streams: [options.local.stream] });
-      this.#senders.set(kind, t.sender);
-    }
-    if (this.#awaitingFirstOffer) {
+    this.#local = options.local;
+    if (!this.#awaitingFirstOffer) this.#addTransceivers(true);
+    else {
       // If the impolite side's offer does not come (an older client, a lost
       // message), offer ourselves.
       this.#later(this.#timings.firstOfferWait, () => this.#stopWaitingForFirstOffer());
@@ -225,7 +227,38 @@ export class PeerLink {
   #stopWaitingForFirstOffer() {
     if (!this.#awaitingFirstOffer) return;
     this.#awaitingFirstOffer = false;
+    this.#addTransceivers(true);
     void this.#negotiate();
+  }
+
+  /**
+   * Our own `sendonly` transceivers for the kinds we do not send yet, and (for the
+   * first offer) a `recvonly` slot per kind for the peer's media: the peer sends on
+   * those slots, so the first offer/answer carries media both ways.
+   */
+  #addTransceivers(withSlots: boolean) {
+    for (const kind of KINDS) {
+      if (this.#senders.has(kind)) continue;
+      const t = this.pc.addTransceiver(this.#local[kind] ?? kind, { direction: 'sendonly', streams: [this.#local.stream] });
+      this.#senders.set(kind, t.sender);
+    }
+    if (withSlots) for (const kind of KINDS) this.pc.addTransceiver(kind, { direction: 'recvonly' });
+  }
+
+  /** Sends our media on the slots the peer's offer opened for it (m-lines it wants to receive on). */
+  async #claimSlots(sdp: string) {
+    for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+      const kind = section.slice(0, section.indexOf(' ')) as Kind;
+      const mid = section.match(/^a=mid:(\S+)/m)?.[1];
+      if (!KINDS.includes(kind) || this.#senders.has(kind) || !/^a=recvonly/m.test(section)) continue;
+      const t = this.pc.getTransceivers().find((x) => x.mid === mid);
+      if (!t) continue;
+      t.direction = 'sendonly';
+      this.#senders.set(kind, t.sender);
+      const track = this.#local[kind];
+      if (track) await t.sender.replaceTrack(track);
+      t.sender.setStreams?.(this.#local.stream);
+    }
   }
 
   async #negotiate() {
@@ -273,13 +306,15 @@ export class PeerLink {
       await pc.setRemoteDescription(description); // rolls our own offer back on a collision
       this.#isSettingRemoteAnswerPending = false;
       if (description.type === 'offer') {
+        if (this.#awaitingFirstOffer) {
+          this.#awaitingFirstOffer = false;
+          await this.#claimSlots(description.sdp);
+        }
         await pc.setLocalDescription();
         this.#sendDescription();
-        if (this.#awaitingFirstOffer) {
-          // Our own transceivers still need negotiating: now, without a collision.
-          this.#awaitingFirstOffer = false;
-          void this.#negotiate();
-        }
+        // A peer that opened no slots for us: negotiate our own transceivers now,
+        // without a collision (negotiationneeded follows).
+        if (this.#senders.size < KINDS.length) this.#addTransceivers(false);
       }
       await this.#applyParked();
       this.#armWatchdog();
@@ -370,6 +405,7 @@ export class PeerLink {
 
   /** Sends `track` (or nothing) as this link's audio or video, without renegotiation. */
   async replaceTrack(kind: Kind, track: MediaStreamTrack | null): Promise<void> {
+    this.#local = { ...this.#local, [kind]: track };
     const sender = this.#senders.get(kind);
     if (sender && !this.#closed) await sender.replaceTrack(track);
   }
