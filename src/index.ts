@@ -19,6 +19,7 @@ export type {
   IceServer,
   IceCandidate,
   SessionDescription,
+  LeaveReason,
 } from './signaling/adapter.js';
 export { SocketIoSignaling } from './signaling/socket-io.js';
 export type { SocketIoSignalingOptions } from './signaling/socket-io.js';

@@ -608,7 +608,7 @@ export class PeerCallElement extends LitElement {
     const live = () => run === this.#run;
     return {
       peerJoined: (peer) => live() && this.#mesh?.add(peer),
-      peerLeft: (id) => live() && this.#mesh?.remove(id),
+      peerLeft: (id, reason) => live() && this.#mesh?.left(id, reason ?? 'left'),
       signal: (from, message) => live() && this.#mesh?.signal(from, message),
       status: (status, detail) => {
         if (!live()) return;

@@ -23,6 +23,7 @@ import type {
   IceServer,
   JoinAnswer,
   JoinRequest,
+  LeaveReason,
   PeerInfo,
   Refusal,
   ServerToClientEvents,
@@ -256,8 +257,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     }
   }
 
-  async function removeMember(room: string, id: string, socketId: string | null) {
-    if (await store.leave(room, id, socketId)) io.to(roomKey(room)).emit('peer-left', { id });
+  async function removeMember(room: string, id: string, socketId: string | null, reason: LeaveReason) {
+    if (await store.leave(room, id, socketId)) io.to(roomKey(room)).emit('peer-left', { id, reason });
   }
 
   // A shared store ends grace periods itself: the node that saw a connection
@@ -267,7 +268,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     graceMs,
     removed: (room, id) => {
       logger.debug({ room, peer: id }, 'left (grace period over)');
-      io.to(roomKey(room)).emit('peer-left', { id });
+      io.to(roomKey(room)).emit('peer-left', { id, reason: 'timeout' });
     },
     // Its room may have been told it left (this node was taken for dead): announce it again.
     restored: (room, peer) => {
@@ -329,7 +330,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       socket.leave(roomKey(room));
       socket.leave(peerKey(room, id));
       clearGrace(room, id);
-      await removeMember(room, id, socket.id);
+      await removeMember(room, id, socket.id, 'left');
     }
 
     async function signal(input: unknown): Promise<void> {
@@ -416,14 +417,14 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         logger.debug({ room, peer: id, reason }, 'disconnected');
         try {
           if (!(await store.markAway(room, id, socket.id))) return;
-          if (graceMs <= 0) return await removeMember(room, id, null);
+          if (graceMs <= 0) return await removeMember(room, id, null, 'timeout');
           if (storeExpires) return;
           const key = peerKey(room, id);
           graceTimers.set(
             key,
             setTimeout(() => {
               graceTimers.delete(key);
-              removeMember(room, id, null).catch((err) => logger.error({ err }, 'failed to remove a member'));
+              removeMember(room, id, null, 'timeout').catch((err) => logger.error({ err }, 'failed to remove a member'));
             }, graceMs).unref(),
           );
         } catch (err) {

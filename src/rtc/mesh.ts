@@ -141,7 +141,23 @@ export class Mesh {
     this.#options.events.peerChanged(peer);
   }
 
-  /** The peer left the room. */
+  /**
+   * Signaling says the peer is gone. A peer that merely timed out on signaling
+   * keeps a link that works (its own connection to the server may be the only
+   * thing broken); the ladder removes it if the link fails later.
+   */
+  left(id: string, reason: 'left' | 'timeout'): void {
+    const peer = this.peers.get(id);
+    if (!peer) return;
+    if (reason === 'timeout' && peer.link.state === 'connected') {
+      peer.present = false;
+      this.#options.events.peerChanged(peer);
+      return;
+    }
+    this.remove(id);
+  }
+
+  /** Removes the peer and closes its link. */
   remove(id: string): void {
     const peer = this.peers.get(id);
     if (!peer) return;

@@ -8,9 +8,9 @@
  * - SocketIoSignaling: the reference server (wire protocol v1), the default;
  * - BroadcastChannelSignaling: tabs of one browser, no server at all.
  */
-import type { IceCandidate, IceServer, PeerInfo, SessionDescription } from './protocol.js';
+import type { IceCandidate, IceServer, LeaveReason, PeerInfo, SessionDescription } from './protocol.js';
 
-export type { IceCandidate, IceServer, PeerInfo, SessionDescription };
+export type { IceCandidate, IceServer, LeaveReason, PeerInfo, SessionDescription };
 
 /** One connection-setup message between two peers: exactly one field is set. */
 export type SignalMessage = { description: SessionDescription } | { candidate: IceCandidate };
@@ -48,8 +48,12 @@ export type SignalingStatus =
 export interface SignalingHandlers {
   /** Someone joined the room, or came back after a signaling outage of theirs. */
   peerJoined(peer: PeerInfo): void;
-  /** Someone left the room. */
-  peerLeft(id: string): void;
+  /**
+   * Someone left the room. `timeout`: it dropped off signaling without leaving
+   * (the element keeps a link to it that still works); `left` (the default):
+   * it left.
+   */
+  peerLeft(id: string, reason?: LeaveReason): void;
   /** A peer sent this peer a message. `from` must be authenticated by the transport. */
   signal(from: string, message: SignalMessage): void;
   /** The signaling channel's state changed; `detail` explains it in plain words. */

@@ -162,6 +162,19 @@ export interface IceServersAnswerOk {
 
 export type IceServersAnswer = IceServersAnswerOk | Refusal;
 
+/**
+ * Why a peer left: `left` — it said so (leave, or it joined another room);
+ * `timeout` — its connection dropped and it did not come back within the grace
+ * period. Peer-to-peer links with it may still work: clients keep a link that
+ * is up and drop it only when it fails.
+ */
+export type LeaveReason = 'left' | 'timeout';
+
+export interface PeerLeft {
+  id: string;
+  reason: LeaveReason;
+}
+
 /** Sent to every socket just before a graceful shutdown. */
 export interface ShutdownNotice {
   /** The client should reconnect (to this or another node) and re-join with its resume secret. */
@@ -183,7 +196,7 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'peer-joined': (peer: PeerInfo) => void;
-  'peer-left': (peer: { id: string }) => void;
+  'peer-left': (peer: PeerLeft) => void;
   signal: (signal: IncomingSignal) => void;
   'server-shutdown': (notice: ShutdownNotice) => void;
   'protocol-error': (notice: ProtocolErrorNotice) => void;

@@ -97,7 +97,7 @@ export class SocketIoSignaling implements SignalingAdapter {
     this.#joined = true;
 
     socket.on('peer-joined', (peer) => handlers.peerJoined(peer));
-    socket.on('peer-left', ({ id }) => handlers.peerLeft(id));
+    socket.on('peer-left', ({ id, reason }) => handlers.peerLeft(id, reason === 'timeout' ? 'timeout' : 'left'));
     socket.on('signal', ({ from, description, candidate }) => {
       if (description) handlers.signal(from, { description });
       else if (candidate) handlers.signal(from, { candidate });

@@ -73,3 +73,39 @@ describe('custom signaling adapters', () => {
     expect(el.peers).to.have.length(0);
   });
 });
+
+describe('presence and links', () => {
+  it('a peer that times out on signaling keeps a working link; one that leaves is dropped', async () => {
+    const { InMemoryHub } = await loadDocExample();
+    const hub = new InMemoryHub();
+    let handlersOfA!: SignalingHandlers;
+    const inner = hub.adapter();
+    const spying: SignalingAdapter = {
+      join: (options, handlers) => {
+        handlersOfA = handlers;
+        return inner.join(options, handlers);
+      },
+      send: (to, m) => inner.send(to, m),
+      leave: () => inner.leave(),
+    };
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div>
+      <peer-call room=${room} name="Ada" autojoin .signaling=${spying}></peer-call>
+      <peer-call room=${room} name="Grace" autojoin .signaling=${hub.adapter()}></peer-call></div>`);
+    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    await allConnected([a, b]);
+    const left: Event[] = [];
+    a.addEventListener('peer-call-peer-left', (e) => left.push(e));
+    handlersOfA.peerLeft(b.self!.id, 'timeout');
+    await a.updateComplete;
+    expect(a.peers).to.have.length(1);
+    expect(a.peers[0]!.present).to.equal(false);
+    expect(a.peers[0]!.state).to.equal('connected');
+    expect(left).to.have.length(0);
+    await videoArrives(a, b.self!.id);
+    handlersOfA.peerLeft(b.self!.id, 'left');
+    await a.updateComplete;
+    expect(a.peers).to.have.length(0);
+    expect(left).to.have.length(1);
+  });
+});

@@ -48,7 +48,7 @@ describe('join and presence', () => {
     const { a, b, bId } = await pair(t.url, 'leaving');
     assert.deepEqual(await b.raw('leave'), { ok: true });
     const [left] = await a.waitFor('peer-left');
-    assert.deepEqual(left, { id: bId });
+    assert.deepEqual(left, { id: bId, reason: 'left' });
     a.close();
     b.close();
   });
@@ -58,7 +58,7 @@ describe('join and presence', () => {
     const droppedAt = Date.now();
     b.close();
     const [left] = await a.waitFor('peer-left', undefined, 3000);
-    assert.deepEqual(left, { id: bId });
+    assert.deepEqual(left, { id: bId, reason: 'timeout' });
     assert.ok(Date.now() - droppedAt >= 250, 'peer-left came before the grace period ended');
     a.close();
   });
@@ -116,7 +116,7 @@ describe('join and presence', () => {
     const { a, b, bId } = await pair(t.url, 'move-1');
     await b.joined({ room: 'move-2' });
     const [left] = await a.waitFor('peer-left');
-    assert.deepEqual(left, { id: bId });
+    assert.deepEqual(left, { id: bId, reason: 'left' });
     a.close();
     b.close();
   });

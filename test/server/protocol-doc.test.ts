@@ -26,7 +26,7 @@ test('the minimal client in docs/protocol.md joins, sees presence and exchanges 
     assert.deepEqual(r['joined'], r['bob'].self);
     assert.deepEqual(r['sent'], { ok: true });
     assert.deepEqual(r['signal'], { from: r['alice'].self.id, description: { type: 'offer', sdp: 'v=0\r\n' } });
-    assert.deepEqual(r['gone'], { id: r['bob'].self.id });
+    assert.deepEqual(r['gone'], { id: r['bob'].self.id, reason: 'left' });
   } finally {
     await t.close();
   }

@@ -95,7 +95,7 @@ describe('scale-out through Redis', () => {
     assert.deepEqual(joined, second.self);
     assert.deepEqual(await grace.raw('leave'), { ok: true });
     const [left] = await ada.waitFor('peer-left');
-    assert.deepEqual(left, { id: second.self.id });
+    assert.deepEqual(left, { id: second.self.id, reason: 'left' });
     // Counted once, over both nodes.
     assert.ok((await metric(a.url, 'peercall_rooms')) >= 1);
   });
@@ -245,7 +245,7 @@ describe('scale-out through Redis', () => {
     assert.equal(backJ.self.id, survivorJ.self.id);
 
     const [gone] = await left.waitFor('peer-left', undefined, TTL_MS + GRACE_MS + 5_000);
-    assert.deepEqual(gone, { id: lostJ.self.id });
+    assert.deepEqual(gone, { id: lostJ.self.id, reason: 'timeout' });
     await sleep(GRACE_MS + 300);
     assert.equal(keeper.events('peer-left').length, 0, 'the resumed member was not removed');
     // The room that lost a member still works for the one that stayed.
@@ -267,7 +267,7 @@ describe('scale-out through Redis', () => {
     await onC.waitFor('server-shutdown');
     // Its member gets the grace period to resume elsewhere, then the room is told.
     const [gone] = await onA.waitFor('peer-left', undefined, GRACE_MS + 3_000);
-    assert.deepEqual(gone, { id: onCJ.self.id });
+    assert.deepEqual(gone, { id: onCJ.self.id, reason: 'timeout' });
     // The members on the other nodes are still there and reachable.
     await onA.raw('signal', { to: onBJ.self.id, description: offer() });
     await onB.waitFor('signal', signalFrom(onAJ.self.id));
