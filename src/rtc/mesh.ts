@@ -80,20 +80,19 @@ export class Mesh {
       return existing;
     }
     const peer: RemotePeer = { ...info, mic: true, cam: true, screen: false, present: true, path: undefined, link: undefined! };
-    peer.link = this.#createLink(peer, false);
+    peer.link = this.#createLink(peer);
     this.peers.set(info.id, peer);
     this.#options.events.peerAdded(peer);
     return peer;
   }
 
-  #createLink(peer: RemotePeer, initiate: boolean): PeerLink {
+  #createLink(peer: RemotePeer): PeerLink {
     const { events, signaling } = this.#options;
     const link: PeerLink = new PeerLink({
       // Deterministic roles: both sides compare the same two ids. A rebuilt link
       // keeps "impolite offers first": the other side rebuilds when it sees an
       // offer from a new connection (or the polite side offers after its wait).
       polite: this.selfId < peer.id,
-      initiate,
       iceServers: this.#iceServers as RTCIceServer[],
       ...(this.#options.iceTransportPolicy && { iceTransportPolicy: this.#options.iceTransportPolicy }),
       ...(this.#options.timings && { timings: this.#options.timings }),
@@ -136,7 +135,7 @@ export class Mesh {
     if (this.#closed || this.peers.get(peer.id) !== peer) return;
     peer.link.close();
     peer.path = undefined;
-    peer.link = this.#createLink(peer, false);
+    peer.link = this.#createLink(peer);
     this.#options.events.linkState(peer, peer.link.state, `rebuilding the connection (${why})`);
     this.#options.events.peerChanged(peer);
   }

@@ -98,8 +98,6 @@ export interface PeerLinkOptions {
   local: LocalTracks;
   events: PeerLinkEvents;
   timings?: Partial<LinkTimings>;
-  /** Offer at once, without waiting for the impolite side (a rebuilt link). */
-  initiate?: boolean;
 }
 
 const KINDS = ['audio', 'video'] as const;
@@ -149,7 +147,7 @@ export class PeerLink {
     this.polite = options.polite;
     this.#events = options.events;
     this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.#awaitingFirstOffer = this.polite && !options.initiate;
+    this.#awaitingFirstOffer = this.polite;
     this.#relayOnly = options.iceTransportPolicy === 'relay';
     this.pc = new RTCPeerConnection({
       iceServers: options.iceServers,
@@ -448,14 +446,6 @@ export class PeerLink {
       protocol: local?.protocol ?? '?',
       ...(pair.currentRoundTripTime !== undefined && { rtt: Math.round(pair.currentRoundTripTime * 1000) }),
     };
-  }
-
-  /** Restarts ICE (through negotiation) now. */
-  restartIce(): void {
-    if (this.#closed) return;
-    this.restarts++;
-    this.pc.restartIce();
-    this.#armWatchdog();
   }
 
   close(): void {
