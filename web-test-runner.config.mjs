@@ -79,6 +79,8 @@ function signalingPlugin() {
         extra.delete(payload.url);
         return true;
       }
+      // Reads a page the browser may not (no CORS), e.g. a test server's /metrics.
+      if (command === 'fetch-text') return (await fetch(payload.url)).text();
       if (command === 'mint-token') return { token: await mintJoinToken(payload.secret, payload) };
       if (command === 'insecure-url') {
         const ip = lanAddress();

@@ -241,6 +241,8 @@ export class PeerCallElement extends LitElement {
   });
   #mesh: Mesh | undefined;
   #adapter: SignalingAdapter | undefined;
+  /** The adapter for the next join, connected ahead while the prejoin panel shows. */
+  #prepared: SignalingAdapter | undefined;
   #joinedRoom: string | undefined;
   #self: PeerInfo | undefined;
   #state: CallState = 'idle';
@@ -378,6 +380,7 @@ export class PeerCallElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // The first update carries the initial values, which firstUpdated() acted on.
     const initial = this.#updates++ === 0;
+    if (!initial && (changed.has('signaling') || changed.has('server'))) this.#dropPrepared();
     if (!initial && (changed.has('room') || changed.has('signaling') || changed.has('server'))) {
       const inCall = this.#state === 'joined' || this.#state === 'joining';
       if (inCall) {
@@ -412,6 +415,11 @@ export class PeerCallElement extends LitElement {
     const run = ++this.#run;
     this.#error = undefined;
     this.#setState('prejoin');
+    // Connect to signaling while the user looks at the preview: joining is then one message.
+    if (!this.#prepared) {
+      this.#prepared = this.#resolveAdapter();
+      this.#prepared.prepare?.();
+    }
     const media = this.#wantedMedia();
     if (this.#media.status === 'ready' || (!media.audio && !media.video)) return;
     const ok = await this.#media.start({ ...media, timeoutMs: this.mediaTimeout });
@@ -458,7 +466,8 @@ export class PeerCallElement extends LitElement {
       this.#applyInitialToggles();
     }
     this.#setState('joining');
-    const adapter = this.#resolveAdapter();
+    const adapter = this.#prepared ?? this.#resolveAdapter();
+    this.#prepared = undefined;
     this.#adapter = adapter;
     const name = (this.name || '').trim() || 'Guest';
     let info: JoinInfo;
@@ -703,7 +712,13 @@ export class PeerCallElement extends LitElement {
     this.#joinedRoom = undefined;
   }
 
+  #dropPrepared() {
+    this.#prepared?.leave();
+    this.#prepared = undefined;
+  }
+
   #stopAll(next: CallState) {
+    this.#dropPrepared();
     this.#closeCall();
     this.#media.stop();
     this.#audioBlocked = false;

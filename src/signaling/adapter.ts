@@ -76,6 +76,11 @@ export interface SignalingAdapter {
   send(to: string, message: SignalMessage): void;
   /** Leaves the room and releases the transport. Safe to call at any time. */
   leave(): void;
+  /**
+   * Optional: open the transport ahead of `join` (called while the user looks at
+   * the preview), so that joining is quicker. `leave()` closes it again.
+   */
+  prepare?(): void;
   /** Optional: fresh ICE servers (e.g. TURN credentials about to expire). */
   refreshIceServers?(): Promise<Pick<JoinInfo, 'iceServers' | 'iceServersTtl'>>;
 }

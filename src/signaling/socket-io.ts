@@ -46,21 +46,37 @@ export class SocketIoSignaling implements SignalingAdapter {
     private readonly options: SocketIoSignalingOptions = {},
   ) {}
 
-  async join(options: JoinOptions, handlers: SignalingHandlers): Promise<JoinInfo> {
-    this.leave();
-    const timeout = this.options.timeoutMs ?? 10_000;
-    const socket: ClientSocket = io(this.url, {
+  #connect(): ClientSocket {
+    return io(this.url, {
       forceNew: true,
       // WebSocket first: every signaling hop of call setup then costs a frame,
       // not a long-polling round trip (it made call setup ~2x slower). Where
       // WebSockets are blocked (or refused), fall back to long-polling.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      timeout,
+      timeout: this.options.timeoutMs ?? 10_000,
       reconnectionDelay: 500,
       reconnectionDelayMax: this.options.reconnectionDelayMax ?? 5_000,
     });
-    this.#socket = socket;
+  }
+
+  /**
+   * Opens the connection ahead of `join` (the element calls it while the user
+   * looks at the preview), so that joining costs one message, not a handshake.
+   */
+  prepare(): void {
+    if (!this.#socket) this.#socket = this.#connect();
+  }
+
+  async join(options: JoinOptions, handlers: SignalingHandlers): Promise<JoinInfo> {
+    const timeout = this.options.timeoutMs ?? 10_000;
+    // Reuse a prepared connection that is up; otherwise start afresh (a failed
+    // one would only retry after its backoff).
+    let socket = this.#socket;
+    if (!socket || this.#joined || !socket.connected) {
+      this.leave();
+      socket = this.#socket = this.#connect();
+    }
     const request: JoinRequest = { room: options.room, name: options.name, ...(options.token && { token: options.token }) };
 
     const answer = await new Promise<JoinAccepted>((resolve, reject) => {
@@ -89,8 +105,11 @@ export class SocketIoSignaling implements SignalingAdapter {
           fail(new SignalingError('unreachable', 'The call server did not answer.'));
         }
       };
-      socket.once('connect', onConnect);
-      socket.once('connect_error', onConnectError);
+      if (socket.connected) void onConnect();
+      else {
+        socket.once('connect', onConnect);
+        socket.once('connect_error', onConnectError);
+      }
     });
     if (socket !== this.#socket) throw new SignalingError('refused', 'left before the join completed');
     this.#resume = answer.resume;

@@ -120,6 +120,27 @@ describe('prejoin', () => {
     expect(other.peers[0]!.name).to.equal('Barbara');
   });
 
+  it('connects to the signaling server while the preview shows, and lets go when removed', async () => {
+    const url = await startServer({});
+    try {
+      const { executeServerCommand } = await import('@web/test-runner-commands');
+      const sockets = async () => {
+        const metrics = await executeServerCommand<string, { url: string }>('fetch-text', { url: `${url}/metrics` });
+        return Number(metrics.match(/^peercall_sockets (\d+)/m)?.[1]);
+      };
+      const el = await fixture<El>(html`<peer-call room=${newRoom()} server=${url}></peer-call>`);
+      await until(() => el.state === 'prejoin', 'no prejoin');
+      await until(async () => (await sockets()) === 1, 'no connection opened ahead of Join');
+      await click(el, '[part~="join-button"]');
+      await until(() => el.state === 'joined', 'not joined');
+      expect(await sockets(), 'join opened a second connection').to.equal(1);
+      el.remove();
+      await until(async () => (await sockets()) === 0, 'the connection stayed open');
+    } finally {
+      await stopServer(url);
+    }
+  });
+
   it('without a room it says so', async () => {
     const el = await fixture<El>(html`<peer-call></peer-call>`);
     expect(el.state).to.equal('idle');
