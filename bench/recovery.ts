@@ -11,20 +11,13 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { createSignalingServer } from '../signaling-server/src/index.js';
-import { CHROME, CHROME_ARGS, launchChromium, newRoom, remoteVideoFlows, startSite, until } from '../test/e2e/helpers.js';
+import { CHROME, CHROME_ARGS, joinFromPage, launchChromium, newRoom, remoteVideoFlows, startSite, until } from '../test/e2e/helpers.js';
 import { createTopology } from '../test/e2e/netns.js';
 import { mediaFlowsAgain, videoBytes } from '../test/e2e/media.js';
 import { freePort, startServerProcess } from '../test/e2e/processes.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const RUNS = Math.max(1, Number(values.runs));
-
-async function joinPage(browser: Browser, url: string, room: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${url}/?room=${room}`);
-  await page.locator('peer-call').locator('[part~="join-button"]').click();
-  return page;
-}
 
 async function connected(pages: Page[]) {
   for (const p of pages) await until(p, () => document.querySelector('peer-call')!.peers[0]?.state === 'connected', undefined, 60_000);
@@ -42,7 +35,7 @@ async function signalingScenario(signal: 'SIGTERM' | 'SIGKILL'): Promise<{ rejoi
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const room = newRoom('bench');
-    const pages = [await joinPage(browser, site.url, room), await joinPage(browser, site.url, room)];
+    const pages = [await joinFromPage(browser, `${site.url}/?room=${room}`), await joinFromPage(browser, `${site.url}/?room=${room}`)];
     await connected(pages);
     let gap = 0;
     let last = await Promise.all(pages.map(videoBytes));
@@ -87,7 +80,7 @@ async function cutScenario(seconds: number, id: number): Promise<number> {
       );
     }
     const room = newRoom('cut');
-    const pages = [await joinPage(browsers[0]!, url, room), await joinPage(browsers[1]!, url, room)];
+    const pages = [await joinFromPage(browsers[0]!, `${url}/?room=${room}`), await joinFromPage(browsers[1]!, `${url}/?room=${room}`)];
     await connected(pages);
     topo.cut(topo.hosts[0]!);
     await new Promise((r) => setTimeout(r, seconds * 1000));

@@ -71,6 +71,29 @@ export async function remoteVideoFlows(page: Page, timeout = 30_000): Promise<nu
   }, timeout);
 }
 
+/**
+ * Opens `url` in a new context of `browser` (a page with one <peer-call> in prejoin),
+ * types `name` and presses Join, like a user. Resolves once the element is joined.
+ */
+export async function joinFromPage(browser: Browser, url: string, name?: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  const el = page.locator('peer-call');
+  if (name !== undefined) await el.locator('[part~="name-input"]').fill(name);
+  await el.locator('[part~="join-button"]').click();
+  await until(page, () => document.querySelector('peer-call')!.state === 'joined', undefined, 60_000);
+  return page;
+}
+
+/** Types `text` into the chat of `from` (opening the panel if needed) and waits for it at `to`. */
+export async function sayInChat(from: Page, to: Page, text: string): Promise<void> {
+  const el = from.locator('peer-call');
+  if (!(await from.evaluate(() => document.querySelector('peer-call')!.chatOpen))) await el.locator('[part~="chat-button"]').click();
+  await el.locator('[part~="chat-input"]').fill(text);
+  await el.locator('[part~="chat-input"]').press('Enter');
+  await until(to, (t) => document.querySelector('peer-call')!.messages.some((m) => m.text === t && !m.own), text);
+}
+
 /** Collects uncaught page errors, to assert there were none. */
 export function pageErrors(page: Page): Error[] {
   const errors: Error[] = [];

@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newRoom, pageErrors, remoteVideoFlows, until } from './helpers.js';
+import { joinFromPage, launchChromium, newRoom, pageErrors, remoteVideoFlows, sayInChat, until } from './helpers.js';
 import { freePort, startServerProcess, type ServerProcess } from './processes.js';
 import { startRedis, type RedisProcess } from '../server/redis-helpers.js';
 
@@ -117,24 +117,12 @@ describe('two signaling nodes through Redis', () => {
   /** A user on the demo page, through the balancer, whose connections go to node `index` first. */
   async function user(name: string, room: string, index: number): Promise<Page> {
     balancer.prefer = index;
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`http://localhost:${balancer.port}/?room=${room}`);
-    const el = page.locator('peer-call');
-    await el.locator('[part~="name-input"]').fill(name);
-    await el.locator('[part~="join-button"]').click();
-    await until(page, () => document.querySelector('peer-call')!.state === 'joined');
+    const page = await joinFromPage(browser, `http://localhost:${balancer.port}/?room=${room}`, name);
+    contexts.push(page.context());
     return page;
   }
 
-  async function say(from: Page, to: Page, text: string) {
-    const el = from.locator('peer-call');
-    if (!(await from.evaluate(() => document.querySelector('peer-call')!.chatOpen))) await el.locator('[part~="chat-button"]').click();
-    await el.locator('[part~="chat-input"]').fill(text);
-    await el.locator('[part~="chat-input"]').press('Enter');
-    await until(to, (t) => document.querySelector('peer-call')!.messages.some((m) => m.text === t && !m.own), text);
-  }
+  const say = sayInChat;
 
   test('a user on each node: video and chat both ways; one node dies mid-call and the call goes on', async () => {
     const room = newRoom('multinode');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { createSignalingServer } from '../../signaling-server/src/index.js';
-import { CHROME, CHROME_ARGS, newRoom, remoteVideoFlows, until, type Reference } from './helpers.js';
+import { CHROME, CHROME_ARGS, joinFromPage, newRoom, remoteVideoFlows, until, type Reference } from './helpers.js';
 import { createTopology, type Topology } from './netns.js';
 import { mediaFlowsAgain, videoBytes } from './media.js';
 
@@ -40,13 +40,7 @@ describe('network cut between two hosts', () => {
   async function call(): Promise<Page[]> {
     const room = newRoom('cut');
     pages = [];
-    for (const [i, b] of browsers.entries()) {
-      const page = await (await b.newContext()).newPage();
-      await page.goto(`${ref.url}/?room=${room}`);
-      await page.locator('peer-call').locator('[part~="name-input"]').fill(`Host ${i}`);
-      await page.locator('peer-call').locator('[part~="join-button"]').click();
-      pages.push(page);
-    }
+    for (const [i, b] of browsers.entries()) pages.push(await joinFromPage(b, `${ref.url}/?room=${room}`, `Host ${i}`));
     for (const p of pages) await until(p, () => document.querySelector('peer-call')!.peers[0]?.state === 'connected', undefined, 30_000);
     await Promise.all(pages.map((p) => remoteVideoFlows(p)));
     // The two hosts talk over the bridge, host to host.

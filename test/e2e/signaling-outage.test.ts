@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newRoom, remoteVideoFlows, startSite, until } from './helpers.js';
+import { joinFromPage, launchChromium, newRoom, remoteVideoFlows, startSite, until } from './helpers.js';
 import { freePort, startServerProcess, type ServerProcess } from './processes.js';
 
 /** Video bytes received so far by the first <peer-call> of `page`, per peer. */
@@ -45,14 +45,7 @@ describe('signaling outage', () => {
     await site.close();
   });
 
-  async function user(room: string, name: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${site.url}/?room=${room}`);
-    await page.locator('peer-call').locator('[part~="name-input"]').fill(name);
-    await page.locator('peer-call').locator('[part~="join-button"]').click();
-    await until(page, () => document.querySelector('peer-call')!.state === 'joined');
-    return page;
-  }
+  const user = (room: string, name: string): Promise<Page> => joinFromPage(browser, `${site.url}/?room=${room}`, name);
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     test(`${signal}: media and chat continue, both re-join, a third user joins`, async () => {

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newRoom, pageErrors, remoteVideoFlows, startReference, until, type Reference } from './helpers.js';
+import { joinFromPage, launchChromium, newRoom, pageErrors, remoteVideoFlows, sayInChat, startReference, until, type Reference } from './helpers.js';
 
 describe('two users on the demo page', () => {
   let ref: Reference;
@@ -20,14 +20,8 @@ describe('two users on the demo page', () => {
   });
 
   async function user(name: string, room: string): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${ref.url}/?room=${room}`);
-    const el = page.locator('peer-call');
-    await el.locator('[part~="name-input"]').fill(name);
-    await el.locator('[part~="join-button"]').click();
-    await until(page, () => document.querySelector('peer-call')!.state === 'joined');
+    const page = await joinFromPage(browser, `${ref.url}/?room=${room}`, name);
+    contexts.push(page.context());
     return page;
   }
 
@@ -42,15 +36,8 @@ describe('two users on the demo page', () => {
     assert.equal(await ada.evaluate(() => document.querySelector('peer-call')!.peers[0]!.name), 'Grace');
 
     // Chat through the UI, both ways.
-    async function say(from: Page, to: Page, text: string) {
-      const el = from.locator('peer-call');
-      if (!(await from.evaluate(() => document.querySelector('peer-call')!.chatOpen))) await el.locator('[part~="chat-button"]').click();
-      await el.locator('[part~="chat-input"]').fill(text);
-      await el.locator('[part~="chat-input"]').press('Enter');
-      await until(to, (t) => document.querySelector('peer-call')!.messages.some((m) => m.text === t && !m.own), text);
-    }
-    await say(ada, grace, 'Hello Grace, can you see me?');
-    await say(grace, ada, 'Loud and clear, Ada.');
+    await sayInChat(ada, grace, 'Hello Grace, can you see me?');
+    await sayInChat(grace, ada, 'Loud and clear, Ada.');
     const bubble = grace.locator('peer-call').locator('[part~="chat-log"]');
     assert.match((await bubble.textContent()) ?? '', /Hello Grace, can you see me\?/);
 

@@ -2,7 +2,7 @@
 // to disk, killed when the test process ends whatever happens.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from '../net.js';
 
 export const REDIS_SERVER = process.env['REDIS_SERVER'] || '/usr/bin/redis-server';
 
@@ -10,14 +10,6 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export interface RedisProcess {
   port: number;
