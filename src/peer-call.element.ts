@@ -235,7 +235,6 @@ export class PeerCallElement extends LitElement {
     track: (kind, track) => this.#onLocalTrack(kind, track),
     lost: (kind, error) => {
       if (kind === 'video') this.cameraOff = true;
-      this.#broadcastMediaState();
       this.#fail({ ...error, message: `Lost the ${kind === 'audio' ? 'microphone' : 'camera'}: ${error.message}` });
     },
   });
@@ -550,7 +549,6 @@ export class PeerCallElement extends LitElement {
     const isOn = this.#media.cameraOn && !!this.#media.camera;
     this.cameraOff = !isOn;
     if (!ok && on && this.#media.error) this.#fail(this.#media.error);
-    this.#broadcastMediaState();
     this.#stateEvent('camera', isOn ? 'on' : 'off');
     return isOn;
   }
@@ -564,7 +562,6 @@ export class PeerCallElement extends LitElement {
       this.#media.stopScreenShare();
     }
     await this.#replacing;
-    this.#broadcastMediaState();
     this.#stateEvent('screen', this.#media.screen ? 'on' : 'off');
     return !!this.#media.screen;
   }
@@ -575,7 +572,6 @@ export class PeerCallElement extends LitElement {
     await this.#replacing;
     if (!ok && this.#media.error) this.#fail(this.#media.error);
     if (kind === 'video') this.cameraOff = !this.#media.cameraOn;
-    this.#broadcastMediaState();
     return ok;
   }
 
@@ -777,6 +773,7 @@ export class PeerCallElement extends LitElement {
     this.#mesh?.broadcast(this.#mediaEnvelope());
   }
 
+  /** Every change of a track we send goes through here: the links and the peers' tiles follow. */
   #onLocalTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null) {
     const replaced = this.#mesh?.replaceTrack(kind, track);
     if (replaced) this.#replacing = Promise.all([this.#replacing, replaced]).then(() => {});
