@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { defaultServer } from './default-server.js';
 import type { PeerCallErrorInfo } from './errors.js';
 import {
@@ -861,7 +862,7 @@ export class PeerCallElement extends LitElement {
         <h2>Join “${this.room}”</h2>
         ${media.video || media.audio
           ? html`<div part="preview" class="preview">
-              <video class="mirror" .srcObject=${this.#media.stream} ?hidden=${!hasVideo} muted .muted=${true} autoplay playsinline aria-label="Your camera preview"></video>
+              <video class="mirror" .srcObject=${live(this.#media.stream)} ?hidden=${!hasVideo} muted .muted=${true} autoplay playsinline aria-label="Your camera preview"></video>
               ${!hasVideo
                 ? html`<div class="avatar"><p>${capturing ? 'Allow access to your camera and microphone…' : 'Camera off'}</p></div>`
                 : nothing}
@@ -941,7 +942,7 @@ export class PeerCallElement extends LitElement {
     return html`
       <div part="grid" class="grid" data-count=${count}>
         <figure part="tile tile-self" class="tile" data-state="connected">
-          <video part="video" class=${m.screen ? '' : 'mirror'} ?data-screen=${!!m.screen} .srcObject=${m.stream}
+          <video part="video" class=${m.screen ? '' : 'mirror'} ?data-screen=${!!m.screen} .srcObject=${live(m.stream)}
             muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label="Your video"></video>
           ${!m.video ? this.#avatar(selfName) : nothing}
           <figcaption part="tile-label" class="label">
@@ -962,7 +963,7 @@ export class PeerCallElement extends LitElement {
     return html`
       <figure part="tile tile-remote" class="tile" data-peer=${p.id} data-state=${state} data-path=${p.path?.type ?? ''}
         title=${p.path ? `${p.name}: ${PATH_LABEL[p.path.type]}${p.path.rtt !== undefined ? `, ${p.path.rtt} ms` : ''}` : p.name}>
-        <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${p.link.remoteStream} .muted=${this.#audioBlocked}
+        <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${live(p.link.remoteStream)} .muted=${this.#audioBlocked}
           autoplay playsinline ?hidden=${!hasVideo} aria-label=${`Video of ${p.name}`}></video>
         ${!hasVideo ? this.#avatar(p.name) : nothing}
         <figcaption part="tile-label" class="label">

@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { allConnected, newRoom, shadow, signalingUrl, until, videoArrives, type El } from './helpers.js';
+import { allConnected, newRoom, shadow, signalingUrl, sleep, until, videoArrives, type El } from './helpers.js';
 import type { ChatMessageEvent, PeerCallErrorEvent } from '../../src/index.js';
 
 async function pair(attrs: { signaling?: string; server?: string }) {
@@ -91,5 +91,36 @@ describe('a call between two elements', () => {
     const error = oneEvent(el, 'peer-call-error');
     expect(el.sendMessage('anyone?')).to.equal(false);
     expect(((await error) as unknown as PeerCallErrorEvent).code).to.equal('chat-unavailable');
+  });
+
+  it('re-renders leave playing videos alone (no reload of their media)', async () => {
+    // Assigning srcObject, even the same stream, runs the media element load
+    // algorithm: the video goes blank and waits for a new frame. A render must
+    // only assign it when the stream actually changes.
+    const { a, b } = await pair({ signaling: 'local' });
+    await allConnected([a, b]);
+    await videoArrives(a, b.self!.id);
+    const videos = [...shadow(a).querySelectorAll('video')];
+    expect(videos.length).to.equal(2);
+    const reloads: string[] = [];
+    for (const v of videos) v.addEventListener('emptied', () => reloads.push(v.ariaLabel ?? ''));
+    for (const v of videos) v.addEventListener('loadstart', () => reloads.push(v.ariaLabel ?? ''));
+    // Renders of every kind: chat (own and received), toggles, the chat panel.
+    a.chatOpen = true;
+    await a.updateComplete;
+    a.sendMessage('one');
+    await a.updateComplete;
+    const got = oneEvent(a, 'peer-call-message');
+    b.sendMessage('two');
+    await got;
+    a.muted = true;
+    await a.updateComplete;
+    a.muted = false;
+    a.requestUpdate();
+    await a.updateComplete;
+    await sleep(200);
+    expect([...shadow(a).querySelectorAll('video')]).to.deep.equal(videos);
+    expect(reloads).to.deep.equal([]);
+    expect(videos.every((v) => !v.paused)).to.equal(true);
   });
 });
