@@ -204,8 +204,13 @@ export class PeerLink {
       if (envelope) this.#events.envelope(envelope);
     };
     this.#local = options.local;
-    if (!this.#awaitingFirstOffer) this.#addTransceivers(true);
-    else {
+    if (!this.#awaitingFirstOffer) {
+      this.#addTransceivers(true);
+      // Offer now rather than on negotiationneeded: that event is a task, queued behind
+      // whatever the page renders for the new peer; the offer's work runs off the main
+      // thread meanwhile. (negotiationneeded then finds nothing left to negotiate.)
+      void this.#negotiate();
+    } else {
       // If the impolite side's offer does not come (an older client, a lost
       // message), offer ourselves.
       this.#later(this.#timings.firstOfferWait, () => this.#stopWaitingForFirstOffer());
@@ -245,6 +250,7 @@ export class PeerLink {
 
   /** Sends our media on the slots the peer's offer opened for it (m-lines it wants to receive on). */
   async #claimSlots(sdp: string) {
+    const replaced: Promise<void>[] = [];
     for (const section of sdp.split(/\r?\nm=/).slice(1)) {
       const kind = section.slice(0, section.indexOf(' ')) as Kind;
       const mid = section.match(/^a=mid:(\S+)/m)?.[1];
@@ -254,9 +260,10 @@ export class PeerLink {
       t.direction = 'sendonly';
       this.#senders.set(kind, t.sender);
       const track = this.#local[kind];
-      if (track) await t.sender.replaceTrack(track);
+      if (track) replaced.push(t.sender.replaceTrack(track));
       t.sender.setStreams?.(this.#local.stream);
     }
+    await Promise.all(replaced);
   }
 
   async #negotiate() {
