@@ -12,6 +12,9 @@ import type { IceServer, PeerInfo, SignalingAdapter, SignalMessage } from '../si
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
 import { fingerprintOf, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
+/** How long after a link connects its path (direct or relayed, round trip) is first read. */
+const PATH_DELAY_MS = 1000;
+
 export interface RemotePeer extends PeerInfo {
   link: PeerLink;
   /** The remote side's own device state, as it last told us. */
@@ -197,6 +200,9 @@ export class Mesh {
 
   async #refreshPath(peer: RemotePeer) {
     const link = peer.link;
+    // Not while the first frames are on their way: getStats is costly, the label is not urgent.
+    await new Promise((r) => setTimeout(r, PATH_DELAY_MS));
+    if (peer.link !== link || link.state !== 'connected') return;
     const path = await link.path().catch(() => undefined);
     if (peer.link !== link || !path) return;
     peer.path = path;
