@@ -3,8 +3,11 @@
 // element, the reference server) next to a baseline measured in the same run: the minimal
 // two-person flow of plain RTCPeerConnection + a Socket.IO relay (offer on welcome, answer,
 // trickled ICE). Calls alternate between the two, N of each; prints median and spread.
+// Both servers run in a process of their own (as they would in production), not in the
+// one that drives the browsers.
 //
 //   npm run bench:call-setup [-- --calls 15]
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -111,33 +114,48 @@ const stats = (xs: number[]) => {
   return { median: q(0.5), p25: q(0.25), p75: q(0.75), min: s[0]!, max: s[s.length - 1]! };
 };
 
-const ref = await startReference();
-const baseline = await startBaseline();
-const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(ELEMENT_PAGE(ref.url)));
-await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
-const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
-const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-const results = { 'peer-call': [] as number[], baseline: [] as number[] };
-try {
-  // One warm-up call each (first launch of codecs, caches), not counted.
-  await call(browser, siteUrl, 'warm-a', true);
-  await call(browser, baseline.url, 'warm-b', false);
-  for (let i = 0; i < CALLS; i++) {
-    results['peer-call'].push(await call(browser, siteUrl, `bench-${i}`, true));
-    results.baseline.push(await call(browser, baseline.url, `base-${i}`, false));
-  }
-} finally {
-  await browser.close();
-  await ref.close();
-  await baseline.close();
-  site.close();
+type Urls = { site: string; baseline: string };
+
+if (process.env['CALL_SETUP_ROLE'] === 'servers') {
+  // The child: the reference server, the page that embeds the element, the baseline.
+  const ref = await startReference();
+  const baseline = await startBaseline();
+  const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(ELEMENT_PAGE(ref.url)));
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  process.send!({ site: `http://localhost:${(site.address() as AddressInfo).port}`, baseline: baseline.url } satisfies Urls);
+  process.on('disconnect', () => process.exit(0));
+} else {
+  await main();
 }
 
-console.log(`join-to-first-remote-frame (both sides), ${CALLS} calls each, ms:`);
-console.log(''.padEnd(12), ...['median', 'p25', 'p75', 'min', 'max'].map((h) => h.padStart(7)));
-for (const [name, xs] of Object.entries(results)) {
-  const s = stats(xs);
-  console.log(name.padEnd(12), ...[s.median, s.p25, s.p75, s.min, s.max].map((v) => String(v).padStart(7)));
+async function main() {
+  const servers = fork(new URL(import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, CALL_SETUP_ROLE: 'servers' } });
+  const urls = await new Promise<Urls>((resolve, reject) => {
+    servers.once('message', (m) => resolve(m as Urls));
+    servers.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+  });
+  const siteUrl = urls.site;
+  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  const results = { 'peer-call': [] as number[], baseline: [] as number[] };
+  try {
+    // One warm-up call each (first launch of codecs, caches), not counted.
+    await call(browser, siteUrl, 'warm-a', true);
+    await call(browser, urls.baseline, 'warm-b', false);
+    for (let i = 0; i < CALLS; i++) {
+      results['peer-call'].push(await call(browser, siteUrl, `bench-${i}`, true));
+      results.baseline.push(await call(browser, urls.baseline, `base-${i}`, false));
+    }
+  } finally {
+    await browser.close();
+    servers.disconnect();
+  }
+
+  console.log(`join-to-first-remote-frame (both sides), ${CALLS} calls each, ms:`);
+  console.log(''.padEnd(12), ...['median', 'p25', 'p75', 'min', 'max'].map((h) => h.padStart(7)));
+  for (const [name, xs] of Object.entries(results)) {
+    const s = stats(xs);
+    console.log(name.padEnd(12), ...[s.median, s.p25, s.p75, s.min, s.max].map((v) => String(v).padStart(7)));
+  }
+  const ratio = stats(results['peer-call']).median / stats(results.baseline).median;
+  console.log(`\nratio of medians peer-call / baseline: ${ratio.toFixed(2)}`);
 }
-const ratio = stats(results['peer-call']).median / stats(results.baseline).median;
-console.log(`\nratio of medians peer-call / baseline: ${ratio.toFixed(2)}`);
