@@ -92,13 +92,17 @@ function signalingPlugin() {
         const origin = new URL(page.url()).origin;
         const cdp = await page.browser().target().createCDPSession();
         const browserContextId = page.browserContext().id;
-        await cdp.send('Browser.resetPermissions', { ...(browserContextId && { browserContextId }) });
+        // grantPermissions grants these and rejects all others in one step; a reset
+        // first would revoke everything for a moment (and end live tracks of kinds
+        // that stay granted).
         if (payload.permissions.length) {
           await cdp.send('Browser.grantPermissions', {
             origin,
             permissions: payload.permissions,
             ...(browserContextId && { browserContextId }),
           });
+        } else {
+          await cdp.send('Browser.resetPermissions', { ...(browserContextId && { browserContextId }) });
         }
         return true;
       }
