@@ -37,6 +37,11 @@ export const terserOptions = {
   ecma: 2022,
   module: false,
   compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true },
+  // Underscore-prefixed properties are private by convention in socket.io-client and
+  // engine.io-client (our own code uses #private fields, which terser mangles anyway);
+  // inside one closed bundle they can be renamed. Lit's `_$` internals are shared
+  // across separately loaded Lit copies and keep their names.
+  mangle: { properties: { regex: /^_[A-Za-z]/ } },
   format: { comments: false },
 };
 
