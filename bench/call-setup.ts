@@ -6,7 +6,10 @@
 // Both servers run in a process of their own (as they would in production), not in the
 // one that drives the browsers.
 //
-//   npm run bench:call-setup [-- --calls 15]
+//   npm run bench:call-setup [-- --calls 15] [--timeline]
+//
+// --timeline also records, in both pages, when each step of the call happened and prints
+// the median of each step for peer-call and the baseline: where the time goes.
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +18,7 @@ import { Server } from 'socket.io';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startReference } from '../test/e2e/helpers.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '12' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '12' }, timeline: { type: 'boolean', default: false } } });
 const CALLS = Math.max(10, Number(values.calls));
 
 // ---------------------------------------------------------------- baseline
@@ -82,13 +85,56 @@ window.start = async () => {
   el.join();
 };`;
 
+// ---------------------------------------------------------------- timeline (--timeline)
+// Wraps RTCPeerConnection and WebSocket in the page to note the first time (Date.now())
+// each step happens. Plain JavaScript text, like ELEMENT_HOOKS.
+const STEPS = ['pc created', 'offer started', 'offer sent', 'offer applied', 'answer sent', 'answer applied', 'connected', 'first frame'] as const;
+type Step = (typeof STEPS)[number];
+const TIMELINE_HOOKS = `
+window.steps = {};
+const note = (step) => { if (!(step in window.steps)) window.steps[step] = Date.now(); };
+const P = RTCPeerConnection.prototype;
+const sld = P.setLocalDescription, srd = P.setRemoteDescription, co = P.createOffer;
+P.createOffer = function (...a) { note('offer started'); return co.apply(this, a); };
+P.setLocalDescription = function (d) { if (!d && this.signalingState === 'stable') note('offer started'); return sld.apply(this, arguments); };
+P.setRemoteDescription = function (d) { const r = srd.apply(this, arguments); r.then(() => note(d.type + ' applied'), () => {}); return r; };
+const Native = window.RTCPeerConnection;
+window.RTCPeerConnection = function (...a) {
+  const pc = new Native(...a);
+  note('pc created');
+  pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && note('connected'));
+  return pc;
+};
+window.RTCPeerConnection.prototype = P;
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  if (typeof data === 'string') for (const t of ['offer', 'answer']) if (data.includes('"type":"' + t + '"')) note(t + ' sent');
+  return send.call(this, data);
+};`;
+
+/** Per step: the first time either page reached it, except connected (both pages). */
+async function readSteps(pages: Page[], t0: number, total: number): Promise<Partial<Record<Step, number>>> {
+  const seen = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { steps: Record<string, number> }).steps)));
+  const out: Partial<Record<Step, number>> = { 'first frame': total };
+  for (const step of STEPS) {
+    const times = seen.map((s) => s[step]).filter((t): t is number => t !== undefined);
+    if (step === 'connected' ? times.length === pages.length : times.length) {
+      out[step] = (step === 'connected' ? Math.max(...times) : Math.min(...times)) - t0;
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- measurement
-async function call(browser: Browser, url: string, room: string, hooks: boolean): Promise<number> {
+type Timeline = Partial<Record<Step, number>>;
+
+async function call(browser: Browser, url: string, room: string, hooks: boolean, timeline?: Timeline[]): Promise<number> {
   const contexts = [await browser.newContext(), await browser.newContext()];
   try {
     const pages: Page[] = [];
     for (const context of contexts) {
       const page = await context.newPage();
+      if (timeline) await page.addInitScript({ content: TIMELINE_HOOKS });
       if (hooks) await page.addInitScript({ content: ELEMENT_HOOKS });
       await page.goto(`${url}/?room=${room}`);
       await page.evaluate((r) => (window as unknown as { prepare(r: string): Promise<void> }).prepare(r), room);
@@ -102,7 +148,9 @@ async function call(browser: Browser, url: string, room: string, hooks: boolean)
     const frames = await Promise.all(
       pages.map((p) => p.waitForFunction(() => (window as unknown as { firstFrame?: number }).firstFrame, undefined, { timeout: 30_000, polling: 5 }).then((h) => h.jsonValue() as Promise<number>)),
     );
-    return Math.max(...frames) - t0;
+    const total = Math.max(...frames) - t0;
+    timeline?.push(await readSteps(pages, t0, total));
+    return total;
   } finally {
     for (const c of contexts) await c.close();
   }
@@ -137,13 +185,14 @@ async function main() {
   const siteUrl = urls.site;
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   const results = { 'peer-call': [] as number[], baseline: [] as number[] };
+  const timelines = values.timeline ? { 'peer-call': [] as Timeline[], baseline: [] as Timeline[] } : undefined;
   try {
     // One warm-up call each (first launch of codecs, caches), not counted.
     await call(browser, siteUrl, 'warm-a', true);
     await call(browser, urls.baseline, 'warm-b', false);
     for (let i = 0; i < CALLS; i++) {
-      results['peer-call'].push(await call(browser, siteUrl, `bench-${i}`, true));
-      results.baseline.push(await call(browser, urls.baseline, `base-${i}`, false));
+      results['peer-call'].push(await call(browser, siteUrl, `bench-${i}`, true, timelines?.['peer-call']));
+      results.baseline.push(await call(browser, urls.baseline, `base-${i}`, false, timelines?.baseline));
     }
   } finally {
     await browser.close();
@@ -158,4 +207,16 @@ async function main() {
   }
   const ratio = stats(results['peer-call']).median / stats(results.baseline).median;
   console.log(`\nratio of medians peer-call / baseline: ${ratio.toFixed(2)}`);
+
+  if (timelines) {
+    console.log('\ntimeline: median ms after the second user joins (the first page to get there; connected: both;\nnegative: before the join, as the baseline creates its connections up front)');
+    console.log(''.padEnd(16), ...Object.keys(timelines).map((k) => k.padStart(10)));
+    for (const step of STEPS) {
+      const cells = Object.values(timelines).map((ts) => {
+        const xs = ts.map((t) => t[step]).filter((x): x is number => x !== undefined);
+        return (xs.length ? String(stats(xs).median) : '-').padStart(10);
+      });
+      console.log(step.padEnd(16), ...cells);
+    }
+  }
 }
