@@ -267,6 +267,7 @@ export class PeerCallElement extends LitElement {
   /** Track replacements on the links still in progress. */
   #replacing: Promise<void> = Promise.resolve();
   #updates = 0;
+  #renderQueued = false;
 
   constructor() {
     super();
@@ -641,14 +642,14 @@ export class PeerCallElement extends LitElement {
       peerAdded: (p: RemotePeer) => {
         this.#announce(`${p.name} joined`);
         this.#emit(new PeerJoinedEvent({ id: p.id, name: p.name }));
-        this.requestUpdate();
+        this.#renderSoon();
       },
       peerRemoved: (p: RemotePeer) => {
         this.#announce(`${p.name} left`);
         this.#emit(new PeerLeftEvent({ id: p.id, name: p.name }));
-        this.requestUpdate();
+        this.#renderSoon();
       },
-      peerChanged: () => this.requestUpdate(),
+      peerChanged: () => this.#renderSoon(),
       linkState: (p: RemotePeer, state: LinkState, detail?: string) => this.#stateEvent('link', state, p.id, detail),
       relayMissing: (p: RemotePeer, detail: string) => {
         this.#turnProblem = `Calls here go through a relay server only, and no relay could be reached (${detail}).`;
@@ -720,6 +721,26 @@ export class PeerCallElement extends LitElement {
     this.#media.stop();
     this.#audioBlocked = false;
     this.#setState(next);
+  }
+
+  /**
+   * Re-renders for network events at the next frame rather than at once: the events of a
+   * link come in bursts (tracks, states, a description to answer), and a render at once
+   * holds the main thread while the connection's next step waits for it. (Property
+   * changes still update at once.) The timer covers pages that draw no frames (hidden).
+   */
+  #renderSoon() {
+    if (this.#renderQueued) return;
+    this.#renderQueued = true;
+    const go = () => {
+      if (!this.#renderQueued) return;
+      this.#renderQueued = false;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      this.requestUpdate();
+    };
+    const frame = requestAnimationFrame(go);
+    const timer = setTimeout(go, 100);
   }
 
   #setState(state: CallState) {
