@@ -267,7 +267,7 @@ export class PeerCallElement extends LitElement {
   /** Track replacements on the links still in progress. */
   #replacing: Promise<void> = Promise.resolve();
   #updates = 0;
-  #renderQueued = false;
+  #renderQueued: Promise<void> | undefined;
 
   constructor() {
     super();
@@ -731,16 +731,24 @@ export class PeerCallElement extends LitElement {
    */
   #renderSoon() {
     if (this.#renderQueued) return;
-    this.#renderQueued = true;
+    let release!: () => void;
+    this.#renderQueued = new Promise<void>((r) => (release = r));
     const go = () => {
       if (!this.#renderQueued) return;
-      this.#renderQueued = false;
+      this.#renderQueued = undefined;
       cancelAnimationFrame(frame);
       clearTimeout(timer);
       this.requestUpdate();
+      release();
     };
     const frame = requestAnimationFrame(go);
     const timer = setTimeout(go, 100);
+  }
+
+  /** `updateComplete` also waits for a render queued by #renderSoon. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#renderQueued;
+    return super.getUpdateComplete();
   }
 
   #setState(state: CallState) {
@@ -773,7 +781,7 @@ export class PeerCallElement extends LitElement {
   #announce(text: string) {
     // Re-rendering the same text is not announced again; alternate a trailing space.
     this.#announcement = this.#announcement === text ? `${text} ` : text;
-    this.requestUpdate();
+    this.#renderSoon();
   }
 
   #addMessage(message: ChatMessage) {

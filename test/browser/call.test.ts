@@ -93,6 +93,32 @@ describe('a call between two elements', () => {
     expect(((await error) as unknown as PeerCallErrorEvent).code).to.equal('chat-unavailable');
   });
 
+  it('network-driven renders wait for the next frame, and updateComplete waits for them', async () => {
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div><peer-call room=${room} name="Ada" signaling="local" autojoin></peer-call></div>`);
+    const a = box.querySelector('peer-call') as El;
+    await until(() => a.state === 'joined', 'not joined');
+    await a.updateComplete;
+    const tiles = () => shadow(a).querySelectorAll('[part~="tile-remote"]').length;
+    let atEvent = -1;
+    const joined = new Promise<void>((resolve) =>
+      a.addEventListener('peer-call-peer-joined', () => {
+        // Let the microtasks run: a render at once would have happened by now.
+        void Promise.resolve().then(() => {
+          atEvent = tiles();
+          resolve();
+        });
+      }),
+    );
+    const b = document.createElement('peer-call') as El;
+    Object.assign(b, { room, name: 'Grace', signaling: 'local', autojoin: true });
+    box.append(b);
+    await joined;
+    expect(atEvent).to.equal(0);
+    await a.updateComplete;
+    expect(tiles()).to.equal(1);
+  });
+
   it('re-renders leave playing videos alone (no reload of their media)', async () => {
     // Assigning srcObject, even the same stream, runs the media element load
     // algorithm: the video goes blank and waits for a new frame. A render must
