@@ -151,6 +151,10 @@ export class PeerLink {
     this.#relayOnly = options.iceTransportPolicy === 'relay';
     this.pc = new RTCPeerConnection({
       iceServers: options.iceServers,
+      // One transport for all media and the data channel from the first offer on: every
+      // peer is a current browser, which bundles anyway; 'balanced' would gather (and
+      // signal, and check) candidates for audio, video and data separately until then.
+      bundlePolicy: 'max-bundle',
       ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
     });
     const pc = this.pc;

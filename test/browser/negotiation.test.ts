@@ -77,6 +77,19 @@ describe('negotiation', () => {
     await allConnected([a, b]);
   });
 
+  it('gathers candidates for one transport per link, from the first offer on (max-bundle)', async () => {
+    const { els } = await elements(2, { signaling: 'local' });
+    await allConnected(els);
+    for (const el of els) {
+      const pc = [...el.connections.values()][0]!;
+      await until(() => pc.iceGatheringState === 'complete', 'gathering did not complete');
+      const sections = pc.localDescription!.sdp.split(/\r?\nm=/).slice(1);
+      expect(sections.length).to.equal(5); // audio and video each way, and the data channel
+      // The offerer's too: with 'balanced', every media kind and the data channel had its own.
+      expect(sections.filter((s) => /^a=candidate:/m.test(s)).length).to.equal(1);
+    }
+  });
+
   it('a three-peer mesh connects every pair; one leaves and the others see it', async () => {
     const { els } = await elements(3, { server: await signalingUrl() });
     const [a, b, c] = els as [El, El, El];
