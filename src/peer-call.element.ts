@@ -375,7 +375,9 @@ export class PeerCallElement extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.#start();
+    // join() or leave() called right after the element was made, before this first
+    // render, stands: do not start the prejoin over it.
+    if (this.#run === 0) this.#start();
   }
 
   protected override updated(changed: PropertyValues<this>): void {

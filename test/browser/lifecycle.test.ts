@@ -83,6 +83,20 @@ describe('lifecycle', () => {
     expect(shadow(x).querySelector('[part~="rejoin-button"]')).to.not.equal(null);
   });
 
+  it('join() called right after the element is made is not undone by its first render', async () => {
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div></div>`);
+    const els = ['Ada', 'Grace'].map((name) => {
+      const el = document.createElement('peer-call') as El;
+      Object.assign(el, { room, name, signaling: 'local' });
+      box.append(el);
+      void el.join(); // before the element has rendered once
+      return el;
+    });
+    await allConnected(els);
+    expect(els.map((e) => e.state)).to.deep.equal(['joined', 'joined']);
+  });
+
   it('leave and rejoin from the UI', async () => {
     const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin signaling="local"></peer-call>`);
     await until(() => el.state === 'joined', 'not joined');
