@@ -17,7 +17,7 @@ import { icon } from './icons.js';
 import { MediaController } from './media/capture.js';
 import { MAX_CHAT_LENGTH } from './rtc/chat-wire.js';
 import { Mesh, type RemotePeer } from './rtc/mesh.js';
-import type { LinkPath, LinkState } from './rtc/peer-link.js';
+import { connectionConfig, type LinkPath, type LinkState } from './rtc/peer-link.js';
 import {
   SignalingError,
   type IceServer,
@@ -474,14 +474,25 @@ export class PeerCallElement extends LitElement {
     this.#adapter = adapter;
     const name = (this.name || '').trim() || 'Guest';
     let info: JoinInfo;
+    let spare: RTCPeerConnection | undefined;
     try {
-      info = await adapter.join({ room: this.room, name, ...(this.token && { token: this.token }) }, this.#handlers(run));
+      const answer = adapter.join({ room: this.room, name, ...(this.token && { token: this.token }) }, this.#handlers(run));
+      // While the join is on its way: the connection for the first link (see Mesh).
+      // (A configuration it refuses is reported where the link is made, as before.)
+      try {
+        spare = new RTCPeerConnection(connectionConfig((this.iceServers ?? []) as RTCIceServer[], this.iceTransportPolicy));
+      } catch {
+        /* see above */
+      }
+      info = await answer;
     } catch (err) {
+      spare?.close();
       if (run !== this.#run) return;
       this.#adapter = undefined;
       return this.#failState(this.#joinError(err));
     }
     if (run !== this.#run) {
+      spare?.close();
       adapter.leave();
       return;
     }
@@ -494,6 +505,7 @@ export class PeerCallElement extends LitElement {
       iceServers: this.iceServers ?? info.iceServers ?? [],
       ...(this.iceTransportPolicy && { iceTransportPolicy: this.iceTransportPolicy }),
       local: { audio: this.#media.audio, video: this.#media.video, stream: this.#media.stream },
+      spare,
       mediaState: () => this.#mediaEnvelope(),
       events: this.#meshEvents(),
     });

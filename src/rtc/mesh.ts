@@ -10,10 +10,12 @@
  */
 import type { IceServer, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
-import { fingerprintOf, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
+import { connectionConfig, fingerprintOf, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
 /** How long after a link connects its path (direct or relayed, round trip) is first read. */
 const PATH_DELAY_MS = 1000;
+/** How long after a link is made (or the mesh starts) the next spare connection is built. */
+const SPARE_DELAY_MS = 1000;
 
 export interface RemotePeer extends PeerInfo {
   link: PeerLink;
@@ -46,6 +48,8 @@ export interface MeshOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   local: LocalTracks;
   timings?: Partial<LinkTimings>;
+  /** A connection built ahead of time, while the join was on its way (see #spare). */
+  spare?: RTCPeerConnection | undefined;
   /** Our device state, sent to every peer when its channel opens. */
   mediaState(): Envelope & { t: 'media' };
   events: MeshEvents;
@@ -57,11 +61,35 @@ export class Mesh {
   #local: LocalTracks;
   #iceServers: IceServer[];
   #closed = false;
+  /**
+   * An unused RTCPeerConnection for the next link, built while nothing else happens:
+   * the constructor takes ~10 ms of main thread on a loaded machine, on the path to the
+   * first offer when a peer arrives.
+   */
+  #spare: RTCPeerConnection | undefined;
+  #spareTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: MeshOptions) {
     this.#options = options;
     this.#local = options.local;
     this.#iceServers = options.iceServers;
+    this.#spare = options.spare;
+    if (!this.#spare) this.#prepareSpare();
+  }
+
+  #prepareSpare() {
+    clearTimeout(this.#spareTimer);
+    this.#spareTimer = setTimeout(() => {
+      if (this.#closed || this.#spare) return;
+      this.#spare = new RTCPeerConnection(connectionConfig(this.#iceServers as RTCIceServer[], this.#options.iceTransportPolicy));
+    }, SPARE_DELAY_MS);
+  }
+
+  #takeSpare(): RTCPeerConnection | undefined {
+    const pc = this.#spare;
+    this.#spare = undefined;
+    this.#prepareSpare();
+    return pc;
   }
 
   get selfId(): string {
@@ -99,6 +127,7 @@ export class Mesh {
       iceServers: this.#iceServers as RTCIceServer[],
       ...(this.#options.iceTransportPolicy && { iceTransportPolicy: this.#options.iceTransportPolicy }),
       ...(this.#options.timings && { timings: this.#options.timings }),
+      connection: this.#takeSpare(),
       local: this.#local,
       events: {
         send: (message: SignalMessage) => signaling.send(peer.id, message),
@@ -242,6 +271,9 @@ export class Mesh {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#spareTimer);
+    this.#spare?.close();
+    this.#spare = undefined;
     for (const id of [...this.peers.keys()]) this.remove(id);
   }
 }

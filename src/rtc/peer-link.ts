@@ -95,10 +95,22 @@ export interface PeerLinkOptions {
   polite: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** A fresh, unused connection made ahead of time (see Mesh), configured here. */
+  connection?: RTCPeerConnection | undefined;
   local: LocalTracks;
   events: PeerLinkEvents;
   timings?: Partial<LinkTimings>;
 }
+
+/** The configuration of every link's RTCPeerConnection. */
+export const connectionConfig = (iceServers: RTCIceServer[], iceTransportPolicy?: RTCIceTransportPolicy): RTCConfiguration => ({
+  iceServers,
+  // One transport for all media and the data channel from the first offer on: every
+  // peer is a current browser, which bundles anyway; 'balanced' would gather (and
+  // signal, and check) candidates for audio, video and data separately until then.
+  bundlePolicy: 'max-bundle',
+  ...(iceTransportPolicy && { iceTransportPolicy }),
+});
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
@@ -149,15 +161,15 @@ export class PeerLink {
     this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.#awaitingFirstOffer = this.polite;
     this.#relayOnly = options.iceTransportPolicy === 'relay';
-    this.pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
-      // One transport for all media and the data channel from the first offer on: every
-      // peer is a current browser, which bundles anyway; 'balanced' would gather (and
-      // signal, and check) candidates for audio, video and data separately until then.
-      bundlePolicy: 'max-bundle',
-      ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
-    });
-    const pc = this.pc;
+    const config = connectionConfig(options.iceServers, options.iceTransportPolicy);
+    let pc = options.connection;
+    try {
+      pc?.setConfiguration(config);
+    } catch {
+      pc?.close();
+      pc = undefined;
+    }
+    this.pc = pc ??= new RTCPeerConnection(config);
 
     pc.onnegotiationneeded = () => {
       if (this.#awaitingFirstOffer) return; // see #handle and the timer below

@@ -90,6 +90,49 @@ describe('negotiation', () => {
     }
   });
 
+  it('builds connections ahead of time: the first while the join is on its way, the next while idle', async () => {
+    // Real connections, recorded as they are made.
+    const made: RTCPeerConnection[] = [];
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        made.push(this);
+      }
+    };
+    try {
+      const room = newRoom();
+      const box = await fixture<HTMLDivElement>(html`<div></div>`);
+      const add = (name: string) => {
+        const el = document.createElement('peer-call') as El;
+        Object.assign(el, { room, name, signaling: 'local' });
+        box.append(el);
+        return el;
+      };
+      const a = add('Ada');
+      await until(() => a.state === 'prejoin', 'no prejoin');
+      let madeAtJoined = -1;
+      a.addEventListener('peer-call-joined', () => (madeAtJoined = made.length), { once: true });
+      await a.join();
+      expect(madeAtJoined).to.equal(1); // built before the join was answered
+      const b = add('Grace');
+      await b.join();
+      await allConnected([a, b]);
+      expect([...a.connections.values()][0]).to.equal(made[0]); // a's first link: that connection
+      // Later, with nothing going on, a builds the connection for its next link.
+      await until(() => made.length >= 4, 'no spare connections built', 5_000);
+      const before = new Set(made);
+      const c = add('Linus');
+      await c.join();
+      await allConnected([a, b, c]);
+      const toC = a.connections.get(c.self!.id)!;
+      expect(before.has(toC)).to.equal(true);
+      expect(toC.getConfiguration().bundlePolicy).to.equal('max-bundle');
+    } finally {
+      window.RTCPeerConnection = Native;
+    }
+  });
+
   it('a three-peer mesh connects every pair; one leaves and the others see it', async () => {
     const { els } = await elements(3, { server: await signalingUrl() });
     const [a, b, c] = els as [El, El, El];
