@@ -17,7 +17,7 @@ import { icon } from './icons.js';
 import { MediaController } from './media/capture.js';
 import { MAX_CHAT_LENGTH } from './rtc/chat-wire.js';
 import { Mesh, type RemotePeer } from './rtc/mesh.js';
-import { connectionConfig, type LinkPath, type LinkState } from './rtc/peer-link.js';
+import { newConnection, type LinkPath, type LinkState } from './rtc/peer-link.js';
 import {
   SignalingError,
   type IceServer,
@@ -480,7 +480,7 @@ export class PeerCallElement extends LitElement {
       // While the join is on its way: the connection for the first link (see Mesh).
       // (A configuration it refuses is reported where the link is made, as before.)
       try {
-        spare = new RTCPeerConnection(connectionConfig((this.iceServers ?? []) as RTCIceServer[], this.iceTransportPolicy));
+        spare = newConnection((this.iceServers ?? []) as RTCIceServer[], this.iceTransportPolicy);
       } catch {
         /* see above */
       }
@@ -747,8 +747,8 @@ export class PeerCallElement extends LitElement {
     if (this.#renderQueued) return;
     let release!: () => void;
     this.#renderQueued = new Promise<void>((r) => (release = r));
+    // Whichever comes first, the frame or the timer; it cancels the other.
     const go = () => {
-      if (!this.#renderQueued) return;
       this.#renderQueued = undefined;
       cancelAnimationFrame(frame);
       clearTimeout(timer);

@@ -10,7 +10,7 @@
  */
 import type { IceServer, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
-import { connectionConfig, fingerprintOf, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
+import { fingerprintOf, newConnection, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
 /** How long after a link connects its path (direct or relayed, round trip) is first read. */
 const PATH_DELAY_MS = 1000;
@@ -81,7 +81,7 @@ export class Mesh {
     clearTimeout(this.#spareTimer);
     this.#spareTimer = setTimeout(() => {
       if (this.#closed || this.#spare) return;
-      this.#spare = new RTCPeerConnection(connectionConfig(this.#iceServers as RTCIceServer[], this.#options.iceTransportPolicy));
+      this.#spare = newConnection(this.#iceServers as RTCIceServer[], this.#options.iceTransportPolicy);
     }, SPARE_DELAY_MS);
   }
 

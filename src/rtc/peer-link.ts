@@ -103,7 +103,7 @@ export interface PeerLinkOptions {
 }
 
 /** The configuration of every link's RTCPeerConnection. */
-export const connectionConfig = (iceServers: RTCIceServer[], iceTransportPolicy?: RTCIceTransportPolicy): RTCConfiguration => ({
+const connectionConfig = (iceServers: RTCIceServer[], iceTransportPolicy?: RTCIceTransportPolicy): RTCConfiguration => ({
   iceServers,
   // One transport for all media and the data channel from the first offer on: every
   // peer is a current browser, which bundles anyway; 'balanced' would gather (and
@@ -111,6 +111,13 @@ export const connectionConfig = (iceServers: RTCIceServer[], iceTransportPolicy?
   bundlePolicy: 'max-bundle',
   ...(iceTransportPolicy && { iceTransportPolicy }),
 });
+
+/**
+ * A connection for a future link, built ahead of time (its constructor is costly on a busy
+ * main thread). PeerLink sets the configuration of the moment on it when it takes it.
+ */
+export const newConnection = (iceServers: RTCIceServer[], iceTransportPolicy?: RTCIceTransportPolicy): RTCPeerConnection =>
+  new RTCPeerConnection(connectionConfig(iceServers, iceTransportPolicy));
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
