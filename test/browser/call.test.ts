@@ -1,16 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { allConnected, newRoom, shadow, signalingUrl, sleep, until, videoArrives, type El } from './helpers.js';
+import { allConnected, newRoom, pair, shadow, signalingUrl, sleep, until, videoArrives, type El } from './helpers.js';
 import type { ChatMessageEvent, PeerCallErrorEvent } from '../../src/index.js';
-
-async function pair(attrs: { signaling?: string; server?: string }) {
-  const room = newRoom();
-  const box = await fixture<HTMLDivElement>(html`<div style="width: 900px">
-    <peer-call room=${room} name="Ada" autojoin signaling=${attrs.signaling ?? 'socket.io'} server=${attrs.server ?? ''}></peer-call>
-    <peer-call room=${room} name="Grace" autojoin signaling=${attrs.signaling ?? 'socket.io'} server=${attrs.server ?? ''}></peer-call>
-  </div>`);
-  const [a, b] = [...box.querySelectorAll('peer-call')] as El[];
-  return { a: a!, b: b!, box };
-}
 
 async function callWorks(a: El, b: El) {
   await allConnected([a, b]);

@@ -1,4 +1,4 @@
-import { waitUntil } from '@open-wc/testing';
+import { fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { PeerCallElement } from '../../src/peer-call.js';
 import '../../src/peer-call.js';
@@ -14,6 +14,22 @@ export async function signalingUrl(): Promise<string> {
 }
 
 export const shadow = (el: Element) => el.shadowRoot!;
+
+/**
+ * Two elements that join one fresh room on their own (autojoin): through `server`
+ * when given, else through the BroadcastChannel adapter.
+ */
+export async function pair(attrs: { signaling?: string; server?: string; names?: [string, string] } = {}) {
+  const room = newRoom();
+  const [first, second] = attrs.names ?? ['Ada', 'Grace'];
+  const signaling = attrs.signaling ?? (attrs.server ? 'socket.io' : 'local');
+  const box = await fixture<HTMLDivElement>(html`<div style="width: 900px">
+    <peer-call room=${room} name=${first} autojoin signaling=${signaling} server=${attrs.server ?? ''}></peer-call>
+    <peer-call room=${room} name=${second} autojoin signaling=${signaling} server=${attrs.server ?? ''}></peer-call>
+  </div>`);
+  const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+  return { a, b, box, room };
+}
 
 /** Polls `check` until it returns true. */
 export const until = (check: () => boolean | Promise<boolean>, message: string, timeout = 20_000) =>

@@ -1,16 +1,12 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import {
-  allConnected, click, liveTracks, mintToken, newRoom, record, shadow, sleep, startServer, stopServer, until, videoArrives, type El,
+  allConnected, click, pair, liveTracks, mintToken, newRoom, record, shadow, sleep, startServer, stopServer, until, videoArrives, type El,
 } from './helpers.js';
 import type { PeerCallErrorEvent, PeerJoinedEvent, PeerLeftEvent } from '../../src/index.js';
 
 describe('lifecycle', () => {
   it('removing the element stops every track and closes every connection; adding it back rejoins', async () => {
-    const room = newRoom();
-    const box = await fixture<HTMLDivElement>(html`<div>
-      <peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call>
-      <peer-call room=${room} name="Grace" autojoin signaling="local"></peer-call></div>`);
-    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    const { a, b, box } = await pair();
     await allConnected([a, b]);
     const tracks = a.localStream.getTracks();
     expect(tracks.length).to.equal(2);
@@ -299,11 +295,7 @@ describe('accessibility', () => {
   });
 
   it('is usable with the keyboard: Tab reaches the controls, Enter sends chat, Escape closes it', async () => {
-    const room = newRoom();
-    const box = await fixture<HTMLDivElement>(html`<div>
-      <peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call>
-      <peer-call room=${room} name="Grace" autojoin signaling="local"></peer-call></div>`);
-    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    const { a, b } = await pair();
     await allConnected([a, b]);
     await a.updateComplete;
     const { sendKeys } = await import('@web/test-runner-commands');

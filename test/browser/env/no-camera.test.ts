@@ -1,14 +1,10 @@
 // Runs in a Chromium with a fake microphone and no camera at all.
 import { expect, fixture, html } from '@open-wc/testing';
-import { allConnected, newRoom, shadow, until, type El } from '../helpers.js';
+import { allConnected, newRoom, pair, shadow, until, type El } from '../helpers.js';
 
 describe('no camera', () => {
   it('joins with the microphone only and says so', async () => {
-    const room = newRoom();
-    const box = await fixture<HTMLDivElement>(html`<div>
-      <peer-call room=${room} name="NoCam" signaling="local" autojoin></peer-call>
-      <peer-call room=${room} name="Other" signaling="local" autojoin></peer-call></div>`);
-    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    const { a, b } = await pair({ names: ['NoCam', 'Other'] });
     await allConnected([a, b]);
     expect(a.localStream.getAudioTracks()).to.have.length(1);
     expect(a.localStream.getVideoTracks()).to.have.length(0);

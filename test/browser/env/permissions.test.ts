@@ -2,7 +2,7 @@
 // denied unless the test grants the permission through the DevTools protocol.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { allConnected, click, newRoom, shadow, until, type El } from '../helpers.js';
+import { allConnected, click, newRoom, pair, shadow, until, type El } from '../helpers.js';
 import type { PeerCallErrorEvent } from '../../../src/index.js';
 
 const grant = (permissions: string[]) => executeServerCommand('grant-permissions', { permissions });
@@ -81,11 +81,7 @@ describe('losing a device during the call', () => {
 
   it('revoking the camera ends its track; the element turns the camera off, says why, and the call goes on', async () => {
     await grant(['audioCapture', 'videoCapture']);
-    const room = newRoom();
-    const box = await fixture<HTMLDivElement>(html`<div>
-      <peer-call room=${room} name="Ada" signaling="local" autojoin></peer-call>
-      <peer-call room=${room} name="Grace" signaling="local" autojoin></peer-call></div>`);
-    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    const { a, b } = await pair();
     await allConnected([a, b]);
     const camera = a.localStream.getVideoTracks()[0]!;
     const lost = oneEvent(a, 'peer-call-error') as unknown as Promise<PeerCallErrorEvent>;
