@@ -4,6 +4,8 @@
 //   dist/peer-call.js   the script-tag bundle: everything inside, minified, no eval
 // (dist/types/ comes from tsc -p tsconfig.build.json, custom-elements.json from cem.)
 import { builtinModules } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -13,19 +15,36 @@ const nodeExternal = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) || !(id.startsWith('.') || id.startsWith('/'));
 
 /**
- * engine.io-client maps its Node transports to browser ones through the package's
- * "browser" field; @rollup/plugin-node-resolve does not apply that field to relative
- * imports inside a package that has "exports", and the Node XMLHttpRequest polyfill
- * (with require('fs'), require('child_process')) would end up in the bundle.
+ * Socket.IO's packages (engine.io-client, engine.io-parser) swap their Node modules for
+ * browser ones through the package.json "browser" field; @rollup/plugin-node-resolve does
+ * not apply that field to relative imports inside a package that has "exports", so the
+ * Node XMLHttpRequest polyfill (require('fs'), require('child_process')) and the
+ * Buffer-based packet codec would end up in the bundle. This applies the field's
+ * file-to-file map to every relative import inside node_modules.
  */
+const browserMaps = new Map();
+async function browserMap(dir) {
+  if (!browserMaps.has(dir)) {
+    const field = await readFile(path.join(dir, 'package.json'), 'utf8').then((t) => JSON.parse(t).browser, () => undefined);
+    const map = new Map();
+    if (field && typeof field === 'object')
+      for (const [from, to] of Object.entries(field))
+        if (typeof to === 'string' && from.startsWith('./')) map.set(path.join(dir, from), path.join(dir, to));
+    browserMaps.set(dir, map);
+  }
+  return browserMaps.get(dir);
+}
 export const engineIoBrowser = {
-  name: 'engine.io-client-browser',
+  name: 'browser-field-relative',
   async resolveId(source, importer, options) {
-    if (!importer?.includes('/engine.io-client/')) return null;
+    if (!importer?.includes('/node_modules/') || !source.startsWith('.')) return null;
     // peer-call never asks for the WebTransport transport (opt-in, and needs HTTP/3).
-    if (source === './webtransport.js') return '\0engine.io-no-webtransport';
-    if (!source.endsWith('.node.js')) return null;
-    return this.resolve(source.replace(/\.node\.js$/, '.js'), importer, { ...options, skipSelf: true });
+    if (importer.includes('/engine.io-client/') && source === './webtransport.js') return '\0engine.io-no-webtransport';
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    if (!resolved || resolved.external) return resolved;
+    const root = importer.replace(/(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\/.*/, '$1');
+    const swap = (await browserMap(root)).get(resolved.id);
+    return swap ? { ...resolved, id: swap } : resolved;
   },
   load(id) {
     return id === '\0engine.io-no-webtransport' ? 'export const WT = undefined;' : null;

@@ -46,6 +46,8 @@ test('the script-tag bundle has everything inside, no eval, no Node code', () =>
   assert.doesNotMatch(bundle, /\bimport\s*[{*"']|\bexport\s*[{*]/, 'the bundle still imports or exports');
   assert.doesNotMatch(bundle, /\beval\(|new Function\(/, 'the bundle evaluates code (not CSP friendly)');
   assert.doesNotMatch(bundle, /\brequire\(/, 'the bundle contains CommonJS/Node code');
+  // engine.io-parser's Node codec (Buffer) instead of its browser one: a binary frame would throw.
+  assert.doesNotMatch(bundle, /\bBuffer\.(?:isBuffer|from|concat)\b/, 'the bundle contains Node Buffer code');
   assert.match(bundle, /peer-call/);
 });
 
