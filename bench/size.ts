@@ -13,9 +13,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { minify } from 'terser';
+import { decode } from '@jridgewell/sourcemap-codec';
 // @ts-expect-error -- an .mjs config without types
-import configs, { engineIoBrowser, terserOptions } from '../rollup.config.mjs';
+import { engineIoBrowser, terserOptions } from '../rollup.config.mjs';
 
 const TARGET_GZIP = 28 * 1024;
 
@@ -44,25 +44,40 @@ async function floor(): Promise<Buffer> {
 }
 
 /**
- * Where the bytes go: each module of the script-tag bundle as rendered by rollup,
- * minified on its own (whitespace and comments only: no cross-module compression or
- * renaming) and gzipped on its own. Relative weights, not parts of a sum.
+ * Where the bytes go, in context: every byte of dist/peer-call.js is attributed (through its
+ * source map) to the module it came from; a module's weight is how much smaller the gzipped
+ * bundle gets when its bytes are cut out. Packages count as one row each (engine.io-client's
+ * long-polling transport apart, as it is an option); our modules one by one.
  */
 async function byModule(): Promise<Array<[string, number]>> {
-  const scriptTag = (configs as Array<{ input: string; plugins: Plugin[] }>).find((c) => c.input === 'src/bundle.ts')!;
-  const bundle = await rollup({ input: scriptTag.input, plugins: scriptTag.plugins });
-  const { output } = await bundle.generate({ format: 'es' });
+  const code = await readFile('dist/peer-call.js', 'utf8');
+  const map = JSON.parse(await readFile('dist/peer-call.js.map', 'utf8')) as { sources: string[]; mappings: string };
+  const group = (source: string) => {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)/.exec(source);
+    if (!pkg) return path.relative(process.cwd(), path.resolve('dist', source));
+    return /transports\/polling|has-cors/.test(pkg[2]!) ? `${pkg[1]} (long-polling)` : pkg[1]!;
+  };
+  const owner = new Array<string>(code.length).fill('');
+  let offset = 0;
+  const lines = code.split('\n');
+  decode(map.mappings).forEach((segments, line) => {
+    for (let i = 0; i < segments.length; i++) {
+      const [col, src] = segments[i]!;
+      const end = i + 1 < segments.length ? segments[i + 1]![0] : lines[line]!.length + 1;
+      const name = src === undefined ? '' : group(map.sources[src]!);
+      for (let c = offset + col; c < offset + end; c++) owner[c] = name;
+    }
+    offset += lines[line]!.length + 1;
+  });
+  const total = gzipSync(code, { level: 9 }).length;
   const rows: Array<[string, number]> = [];
-  for (const [id, m] of Object.entries(output[0].modules)) {
-    if (!m.code || id.startsWith('\0')) continue; // rollup plugin stubs
-    const code = (await minify(m.code, { compress: false, mangle: false, format: { comments: false } })).code ?? '';
-    const name = id.includes('/node_modules/') ? id.replace(/.*\/node_modules\/((?:@[^/]+\/)?[^/]+).*/, '$1') : path.relative(process.cwd(), id);
-    rows.push([name, gzipSync(code, { level: 9 }).length]);
+  for (const name of new Set(owner)) {
+    if (!name) continue;
+    let rest = '';
+    for (let c = 0; c < code.length; c++) if (owner[c] !== name) rest += code[c];
+    rows.push([name, total - gzipSync(rest, { level: 9 }).length]);
   }
-  // Packages as one row each; our modules one by one.
-  const merged = new Map<string, number>();
-  for (const [name, bytes] of rows) merged.set(name, (merged.get(name) ?? 0) + bytes);
-  return [...merged].sort((a, b) => b[1] - a[1]);
+  return rows.sort((a, b) => b[1] - a[1]);
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -78,5 +93,5 @@ const rows = [
 for (const r of rows) console.log(r[0]!.padEnd(34), ...r.slice(1).map((c) => c!.padStart(9)));
 console.log(`\ntarget: at most ${kb(TARGET_GZIP)} gzip -> ${ours.gzip <= TARGET_GZIP ? 'met' : `not met (${kb(ours.gzip - TARGET_GZIP)} over)`}`);
 
-console.log('\nweight by module (each minified and gzipped on its own; relative, not additive):');
+console.log('\nweight by module, in context (gzip saved if its bytes were cut from the bundle):');
 for (const [name, bytes] of await byModule()) console.log(`  ${kb(bytes).padStart(8)}  ${name}`);
