@@ -25,6 +25,7 @@ const CALLS = Math.max(10, Number(values.calls));
 const BASELINE_PAGE = `<!doctype html><meta charset="utf-8"><video id="v" autoplay playsinline muted></video>
 <script src="/socket.io/socket.io.js"></script>
 <script>
+window.frameSeen = new Promise((r) => { window.sawFrame = r; });
 window.prepare = async () => { window.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true }); };
 window.start = (room) => new Promise((resolve) => {
   const socket = io({ transports: ['websocket'] });
@@ -35,7 +36,7 @@ window.start = (room) => new Promise((resolve) => {
     const v = document.getElementById('v');
     if (v.srcObject) return;
     v.srcObject = e.streams[0];
-    v.requestVideoFrameCallback(() => { window.firstFrame = Date.now(); });
+    v.requestVideoFrameCallback(() => window.sawFrame(Date.now()));
   };
   socket.on('welcome', async () => { await pc.setLocalDescription(await pc.createOffer()); socket.emit('offer', pc.localDescription); });
   socket.on('offer', async (d) => { await pc.setRemoteDescription(d); await pc.setLocalDescription(await pc.createAnswer()); socket.emit('answer', pc.localDescription); });
@@ -69,6 +70,7 @@ const ELEMENT_PAGE = (server: string) => `<!doctype html><meta charset="utf-8">
 // Installed in the page before its scripts run. Plain JavaScript text: functions
 // compiled by tsx would carry helpers the page does not have.
 const ELEMENT_HOOKS = `
+window.frameSeen = new Promise((r) => { window.sawFrame = r; });
 window.prepare = async (room) => {
   const el = document.getElementById('pc');
   el.room = room;
@@ -76,19 +78,21 @@ window.prepare = async (room) => {
 };
 window.start = async () => {
   const el = document.getElementById('pc');
-  const watch = () => {
+  // The remote video appears with a render of the element: watched without polling.
+  const watch = new MutationObserver(() => {
     const v = el.shadowRoot.querySelector('video[data-remote]');
-    if (v) v.requestVideoFrameCallback(() => { window.firstFrame = Date.now(); });
-    else setTimeout(watch, 2);
-  };
-  watch();
+    if (!v) return;
+    watch.disconnect();
+    v.requestVideoFrameCallback(() => window.sawFrame(Date.now()));
+  });
+  watch.observe(el.shadowRoot, { childList: true, subtree: true });
   el.join();
 };`;
 
 // ---------------------------------------------------------------- timeline (--timeline)
 // Wraps RTCPeerConnection and WebSocket in the page to note the first time (Date.now())
 // each step happens. Plain JavaScript text, like ELEMENT_HOOKS.
-const STEPS = ['pc created', 'offer started', 'offer sent', 'offer applied', 'answer sent', 'answer applied', 'connected', 'first frame'] as const;
+const STEPS = ['pc created', 'offer started', 'offer set', 'offer sent', 'offer received', 'offer applied', 'answer sent', 'answer received', 'answer applied', 'connected', 'first frame'] as const;
 type Step = (typeof STEPS)[number];
 const TIMELINE_HOOKS = `
 window.steps = {};
@@ -96,7 +100,13 @@ const note = (step) => { if (!(step in window.steps)) window.steps[step] = Date.
 const P = RTCPeerConnection.prototype;
 const sld = P.setLocalDescription, srd = P.setRemoteDescription, co = P.createOffer;
 P.createOffer = function (...a) { note('offer started'); return co.apply(this, a); };
-P.setLocalDescription = function (d) { if (!d && this.signalingState === 'stable') note('offer started'); return sld.apply(this, arguments); };
+P.setLocalDescription = function (d) {
+  const offer = this.signalingState === 'stable';
+  if (offer && !d) note('offer started');
+  const r = sld.apply(this, arguments);
+  if (offer) r.then(() => note('offer set'), () => {});
+  return r;
+};
 P.setRemoteDescription = function (d) { const r = srd.apply(this, arguments); r.then(() => note(d.type + ' applied'), () => {}); return r; };
 const Native = window.RTCPeerConnection;
 window.RTCPeerConnection = function (...a) {
@@ -110,7 +120,17 @@ const send = WebSocket.prototype.send;
 WebSocket.prototype.send = function (data) {
   if (typeof data === 'string') for (const t of ['offer', 'answer']) if (data.includes('"type":"' + t + '"')) note(t + ' sent');
   return send.call(this, data);
-};`;
+};
+const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+Object.defineProperty(WebSocket.prototype, 'onmessage', {
+  get() { return onmessage.get.call(this); },
+  set(fn) {
+    onmessage.set.call(this, function (e) {
+      if (typeof e.data === 'string') for (const t of ['offer', 'answer']) if (e.data.includes('"type":"' + t + '"')) note(t + ' received');
+      return fn.call(this, e);
+    });
+  },
+});`;
 
 /** Per step: the first time either page reached it, except connected (both pages). */
 async function readSteps(pages: Page[], t0: number, total: number): Promise<Partial<Record<Step, number>>> {
@@ -143,11 +163,18 @@ async function call(browser: Browser, url: string, room: string, hooks: boolean,
     const [first, second] = pages as [Page, Page];
     await first.evaluate((r) => (window as unknown as { start(r: string): Promise<void> }).start(r), room);
     await first.waitForTimeout(300); // the first user waits in the room
+    // Both pages are asked for their first frame before the clock starts: a promise in the
+    // page, so no polling and no helper script compiled in the page while the call is set up.
+    const seen = Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { frameSeen: Promise<number> }).frameSeen)));
+    seen.catch(() => {}); // after a timeout, closing the pages rejects it
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${room}: no remote frame within 30 s`)), 30_000);
+    });
+    await first.waitForTimeout(50);
     const t0 = Date.now();
     await second.evaluate((r) => (window as unknown as { start(r: string): Promise<void> }).start(r), room);
-    const frames = await Promise.all(
-      pages.map((p) => p.waitForFunction(() => (window as unknown as { firstFrame?: number }).firstFrame, undefined, { timeout: 30_000, polling: 5 }).then((h) => h.jsonValue() as Promise<number>)),
-    );
+    const frames = await Promise.race([seen, timeout]).finally(() => clearTimeout(timer));
     const total = Math.max(...frames) - t0;
     timeline?.push(await readSteps(pages, t0, total));
     return total;
