@@ -34,7 +34,7 @@ async function browserMap(dir) {
   }
   return browserMaps.get(dir);
 }
-export const engineIoBrowser = {
+export const browserField = {
   name: 'browser-field-relative',
   async resolveId(source, importer, options) {
     if (!importer?.includes('/node_modules/') || !source.startsWith('.')) return null;
@@ -90,7 +90,7 @@ const scriptTag = {
   plugins: [
     // Minifies the markup and CSS inside Lit's html`` and css`` templates.
     minifyHTML({ include: ['src/**/*.ts'], failOnError: true }),
-    engineIoBrowser,
+    browserField,
     nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
     esbuild({ target: 'es2022' }),
   ],

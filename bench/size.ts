@@ -15,7 +15,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { decode } from '@jridgewell/sourcemap-codec';
 // @ts-expect-error -- an .mjs config without types
-import { engineIoBrowser, terserOptions } from '../rollup.config.mjs';
+import { browserField, terserOptions } from '../rollup.config.mjs';
 
 const TARGET_GZIP = 28 * 1024;
 
@@ -34,7 +34,7 @@ async function floor(): Promise<Buffer> {
     await writeFile(entry, "export * from 'lit';\nexport { io } from 'socket.io-client';\n");
     const bundle = await rollup({
       input: entry,
-      plugins: [engineIoBrowser, nodeResolve({ browser: true, exportConditions: ['browser', 'production'], rootDir: process.cwd(), modulePaths: [path.resolve('node_modules')] })],
+      plugins: [browserField, nodeResolve({ browser: true, exportConditions: ['browser', 'production'], rootDir: process.cwd(), modulePaths: [path.resolve('node_modules')] })],
     });
     const { output } = await bundle.generate({ format: 'iife', name: 'Floor', plugins: [terser(terserOptions)] });
     return Buffer.from(output[0].code);

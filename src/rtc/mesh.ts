@@ -8,7 +8,7 @@
  * dropped when the peer leaves, or when its link is down *and* the peer is
  * gone from signaling.
  */
-import type { IceServer, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
+import type { IceServer, LeaveReason, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
 import { fingerprintOf, newConnection, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
@@ -177,7 +177,7 @@ export class Mesh {
    * keeps a link that works (its own connection to the server may be the only
    * thing broken); the ladder removes it if the link fails later.
    */
-  left(id: string, reason: 'left' | 'timeout'): void {
+  left(id: string, reason: LeaveReason): void {
     const peer = this.peers.get(id);
     if (!peer) return;
     if (reason === 'timeout' && peer.link.state === 'connected') {

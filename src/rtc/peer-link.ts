@@ -274,11 +274,12 @@ export class PeerLink {
   /** Sends our media on the slots the peer's offer opened for it (m-lines it wants to receive on). */
   async #claimSlots(sdp: string) {
     const replaced: Promise<void>[] = [];
+    const transceivers = this.pc.getTransceivers();
     for (const section of sdp.split(/\r?\nm=/).slice(1)) {
       const kind = section.slice(0, section.indexOf(' ')) as Kind;
       const mid = section.match(/^a=mid:(\S+)/m)?.[1];
       if (!KINDS.includes(kind) || this.#senders.has(kind) || !/^a=recvonly/m.test(section)) continue;
-      const t = this.pc.getTransceivers().find((x) => x.mid === mid);
+      const t = transceivers.find((x) => x.mid === mid);
       if (!t) continue;
       t.direction = 'sendonly';
       this.#senders.set(kind, t.sender);

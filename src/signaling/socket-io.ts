@@ -46,6 +46,11 @@ export class SocketIoSignaling implements SignalingAdapter {
     private readonly options: SocketIoSignalingOptions = {},
   ) {}
 
+  /** How long to wait for the server: to connect, and to answer a request. */
+  get #timeout(): number {
+    return this.options.timeoutMs ?? 10_000;
+  }
+
   #connect(): ClientSocket {
     return io(this.url, {
       forceNew: true,
@@ -54,7 +59,7 @@ export class SocketIoSignaling implements SignalingAdapter {
       // WebSockets are blocked (or refused), fall back to long-polling.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      timeout: this.options.timeoutMs ?? 10_000,
+      timeout: this.#timeout,
       reconnectionDelay: 500,
       reconnectionDelayMax: this.options.reconnectionDelayMax ?? 5_000,
     });
@@ -69,7 +74,7 @@ export class SocketIoSignaling implements SignalingAdapter {
   }
 
   async join(options: JoinOptions, handlers: SignalingHandlers): Promise<JoinInfo> {
-    const timeout = this.options.timeoutMs ?? 10_000;
+    const timeout = this.#timeout;
     // Reuse a prepared connection that is up; otherwise start afresh (a failed
     // one would only retry after its backoff).
     let socket = this.#socket;
@@ -169,7 +174,7 @@ export class SocketIoSignaling implements SignalingAdapter {
   async refreshIceServers(): Promise<Pick<JoinInfo, 'iceServers' | 'iceServersTtl'>> {
     const socket = this.#socket;
     if (!socket?.connected) throw new SignalingError('unreachable', 'not connected to the call server');
-    const a = await socket.timeout(this.options.timeoutMs ?? 10_000).emitWithAck('refresh-ice');
+    const a = await socket.timeout(this.#timeout).emitWithAck('refresh-ice');
     if (!a.ok) throw new SignalingError('refused', a.error.message);
     return { iceServers: a.iceServers, ...(a.iceServersTtl !== undefined && { iceServersTtl: a.iceServersTtl }) };
   }
