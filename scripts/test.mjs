@@ -1,15 +1,26 @@
 #!/usr/bin/env node
-// `npm test`: checks that what the suites need is installed (and says exactly what to install
-// when it is not), then type-checks, builds and runs every suite in order.
+// `npm test`: checks that what the suites need is installed — installing the missing Debian
+// packages itself when it runs as root where apt-get exists, and saying exactly what to
+// install otherwise — then type-checks, builds and runs every suite in order.
 //
 //   npm test                    everything
 //   npm test -- server browser  only these suites (typecheck and build always run)
+//   npm test -- --dry-run-install [suites]
+//                               print the apt-get commands it would run, run nothing
+//   PEER_CALL_NO_INSTALL=1 npm test
+//                               never install: only say what is missing
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
+const TURNSERVER = process.env.TURNSERVER_PATH || 'turnserver';
+
+const args = process.argv.slice(2);
+const DRY_RUN = args.includes('--dry-run-install');
+const NO_INSTALL = !['', '0', 'false'].includes(process.env.PEER_CALL_NO_INSTALL ?? '');
 
 /** name -> what it needs and how to run it */
 const SUITES = {
@@ -19,40 +30,66 @@ const SUITES = {
   e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root', 'redis-server', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:e2e']] },
 };
 
-const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const executable = (file) => {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+/** `command -v`: a path is checked as is, a bare name is looked up on PATH. */
+const onPath = (cmd) =>
+  cmd.includes('/') ? executable(cmd) : (process.env.PATH ?? '').split(delimiter).some((dir) => executable(join(dir || '.', cmd)));
 
+/**
+ * Each prerequisite: its check, the Debian package that provides it (none: installing cannot
+ * help), and what to tell people when it is missing.
+ */
 const requirements = {
   'redis-server': {
+    deb: 'redis-server',
     ok: () => existsSync(REDIS_SERVER),
-    fix: `redis-server not found at ${REDIS_SERVER} (the multi-node tests start one). Install it with "sudo apt-get install -y redis-server", or set REDIS_SERVER.`,
+    missing: `redis-server not found at ${REDIS_SERVER} (the multi-node tests start one)`,
+    or: ', or set REDIS_SERVER',
   },
   turnserver: {
-    ok: () => onPath('turnserver'),
-    fix: 'turnserver (coturn) not found (the TURN tests start one). Install it with "sudo apt-get install -y coturn".',
+    deb: 'coturn',
+    ok: () => onPath(TURNSERVER),
+    missing: `turnserver (coturn) not found${TURNSERVER === 'turnserver' ? '' : ` at ${TURNSERVER}`} (the TURN tests start one)`,
+    or: ', or set TURNSERVER_PATH',
   },
   ip: {
+    deb: 'iproute2',
     ok: () => onPath('ip'),
-    fix: 'ip (iproute2) not found (the network-cut tests build network namespaces). Install it with "sudo apt-get install -y iproute2".',
+    missing: 'ip (iproute2) not found (the network-cut tests build network namespaces)',
   },
   root: {
+    deb: null,
     ok: () => process.getuid?.() === 0,
     fix: 'The network-cut tests create network namespaces and need root: run "npm test" as root (CI does), e.g. "sudo npm test".',
   },
   firefox: {
+    deb: 'firefox-esr',
     ok: () => existsSync(FIREFOX),
-    fix: `Firefox ESR not found at ${FIREFOX} (the interop test uses it). Install it with "sudo apt-get install -y firefox-esr", or set FIREFOX_PATH.`,
+    missing: `Firefox ESR not found at ${FIREFOX} (the interop test uses it)`,
+    or: ', or set FIREFOX_PATH',
   },
   inotifywait: {
+    deb: 'inotify-tools',
     ok: () => onPath('inotifywait'),
-    fix: 'inotifywait not found (the device-busy browser test uses it). Install it with "sudo apt-get install -y inotify-tools".',
+    missing: 'inotifywait not found (the device-busy browser test uses it)',
   },
   chromium: {
+    deb: 'chromium',
     ok: () => existsSync(CHROME),
-    fix: `Chromium not found at ${CHROME}. Install it with "sudo apt-get install -y chromium", or set CHROME_PATH to a Chromium/Chrome binary.`,
+    missing: `Chromium not found at ${CHROME}`,
+    or: ', or set CHROME_PATH to a Chromium/Chrome binary',
   },
 };
+const fix = (r) => requirements[r].fix ?? `${requirements[r].missing}. Install it with "sudo apt-get install -y ${requirements[r].deb}"${requirements[r].or ?? ''}.`;
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const wanted = args.filter((a) => !a.startsWith('-'));
 for (const name of wanted) {
   if (!SUITES[name]) {
     console.error(`unknown suite "${name}"; suites: ${Object.keys(SUITES).join(', ')}`);
@@ -61,12 +98,58 @@ for (const name of wanted) {
 }
 const suites = wanted.length ? wanted : Object.keys(SUITES);
 
-const missing = [...new Set(suites.flatMap((s) => SUITES[s].needs))].filter((r) => !requirements[r].ok());
+const needed = [...new Set(suites.flatMap((s) => SUITES[s].needs))];
+let missing = needed.filter((r) => !requirements[r].ok());
+const packages = [...new Set(missing.map((r) => requirements[r].deb).filter(Boolean))];
+const root = process.getuid?.() === 0;
+const aptGet = onPath('apt-get');
+let installFailed = false;
+
+if (packages.length && root && aptGet && !NO_INSTALL) {
+  const needers = suites.filter((s) => SUITES[s].needs.some((r) => missing.includes(r) && requirements[r].deb));
+  console.log(
+    `npm test: ${DRY_RUN ? 'would install' : 'installing'} ${packages.join(', ')} with apt-get: missing, and the ${needers.join(', ')} suite${needers.length > 1 ? 's need' : ' needs'} ${packages.length > 1 ? 'them' : 'it'} (PEER_CALL_NO_INSTALL=1: never install)`,
+  );
+  const commands = [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ];
+  if (DRY_RUN) {
+    for (const c of commands) console.log(`DEBIAN_FRONTEND=noninteractive apt-get ${c.join(' ')}`);
+    missing = missing.filter((r) => !requirements[r].deb);
+  } else {
+    for (const c of commands) {
+      const r = spawnSync('apt-get', c, {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      if (r.status !== 0) {
+        if (r.stdout?.length) process.stderr.write(r.stdout.toString().slice(-4000));
+        console.error(`npm test: "apt-get ${c.join(' ')}" failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+        installFailed = true;
+        break;
+      }
+    }
+    missing = needed.filter((r) => !requirements[r].ok());
+  }
+}
+
 if (missing.length) {
   console.error('npm test cannot run: missing prerequisites.\n');
-  for (const r of missing) console.error(`  - ${requirements[r].fix}`);
-  console.error('\nOn Debian/Ubuntu, as root, .ci/run installs all of them.');
+  for (const r of missing) console.error(`  - ${fix(r)}`);
+  const installable = missing.some((r) => requirements[r].deb);
+  if (!installable) console.error('');
+  else if (NO_INSTALL) console.error('\nPEER_CALL_NO_INSTALL is set, so npm test did not install them.');
+  else if (!root) console.error('\nOn Debian/Ubuntu, npm test run as root (e.g. "sudo npm test") installs the missing packages itself.');
+  else if (!aptGet) console.error('\nThere is no apt-get here: install them with the system\'s package manager.');
+  else if (installFailed) console.error('\nnpm test tried to install them with apt-get, which failed (above).');
+  else console.error('\napt-get installed the packages, but the checks above still fail: check the paths set in the environment.');
   process.exit(1);
+}
+if (DRY_RUN) {
+  if (!packages.length) console.log('npm test: nothing to install');
+  process.exit(0);
 }
 
 function step(label, cmd, args) {
