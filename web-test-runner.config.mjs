@@ -82,6 +82,20 @@ function signalingPlugin() {
       // Reads a page the browser may not (no CORS), e.g. a test server's /metrics.
       if (command === 'fetch-text') return (await fetch(payload.url)).text();
       if (command === 'mint-token') return { token: await mintJoinToken(payload.secret, payload) };
+      if (command === 'disconnect-socket') {
+        // Cuts the connection of peer `peerId` of `room` the way a network drop does (the
+        // transport closes; no Socket.IO "server disconnect"): its client reconnects and
+        // resumes. The server's sockets join `p:<room>:<id>` for their peer (app.ts).
+        const target = payload.url && payload.url !== url ? extra.get(payload.url) : server;
+        let cut = 0;
+        for (const socket of target?.io.of('/').sockets.values() ?? []) {
+          if (socket.rooms.has(`p:${payload.room}:${payload.peerId}`)) {
+            socket.conn.close();
+            cut++;
+          }
+        }
+        return { cut };
+      }
       if (command === 'insecure-url') {
         const ip = lanAddress();
         return { url: ip ? url.replace('127.0.0.1', ip) : null };
