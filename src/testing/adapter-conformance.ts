@@ -368,7 +368,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
   const hasPrepare = typeof probe.prepare === 'function';
   probe.leave();
   if (hasPrepare) {
-    check('prepare() is a hint: join works after it, and leave() ends a prepared transport', [8], async (s) => {
+    check('prepare() is a hint: join works with it, without it, and after prepare() then leave()', [8], async (s) => {
       const r = room();
       const [a, b, c] = [s.peer('A'), s.peer('B'), s.peer('C')];
       try {

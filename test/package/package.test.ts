@@ -70,3 +70,14 @@ test('custom-elements.json describes the element from its class documentation', 
     assert.ok(names('members').includes(m), `member ${m}`);
   }
 });
+
+test('peer-call/testing (the adapter conformance kit) is importable by name, and stays out of the element', async () => {
+  const specifier = 'peer-call/testing';
+  const kit = (await import(specifier)) as Record<string, unknown>;
+  for (const name of ['adapterConformanceChecks', 'describeAdapterConformance', 'ConformanceError']) {
+    assert.equal(typeof kit[name], 'function', name);
+  }
+  assert.ok(existsSync('dist/types/src/testing/index.d.ts'));
+  assert.doesNotMatch(readFileSync('dist/esm/index.js', 'utf8'), /testing/, 'peer-call itself loads the kit');
+  assert.doesNotMatch(readFileSync('dist/peer-call.js', 'utf8'), /ConformanceError|conformance/, 'the script-tag bundle holds the kit');
+});
