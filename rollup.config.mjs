@@ -99,6 +99,8 @@ const scriptTag = {
     format: 'iife',
     name: 'PeerCall',
     sourcemap: true,
+    // The Socket.IO adapter is a dynamic import (src/call/adapters.ts): inline here.
+    inlineDynamicImports: true,
     plugins: [terser(terserOptions)],
   },
 };

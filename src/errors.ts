@@ -1,7 +1,10 @@
 /**
- * Every error <peer-call> reports has one of these codes, a human message
- * (shown in the element) and, where the user can do something, a hint.
+ * Every error peer-call reports has one of these codes and the parameters of
+ * its sentence; the message (and, where the user can do something, the hint)
+ * comes from the strings catalog (src/strings.ts).
  */
+import { en, t, type StringKey, type StringParams } from './strings.js';
+
 export type PeerCallErrorCode =
   // ---- capture (camera / microphone / screen)
   /** The user or the browser blocked camera/microphone access for this site. */
@@ -41,10 +44,18 @@ export type PeerCallErrorCode =
   /** A chat message is longer than the maximum. */
   | 'chat-too-long'
   /** Nobody is connected to receive a chat message. */
-  | 'chat-unavailable';
+  | 'chat-unavailable'
+  /**
+   * This browser refused the description a peer sent (e.g. an offer another client built
+   * wrongly): the connection to that peer is started again from scratch.
+   */
+  | 'negotiation-failed';
 
 export interface PeerCallErrorInfo {
   code: PeerCallErrorCode;
+  /** The parameters of the message and hint (a device, a peer's name, a limit...). */
+  params?: StringParams;
+  /** For people: the catalog's sentence for `code` with `params` (or the transport's own words). */
   message: string;
   /** What the user can do about it, when there is something. */
   hint?: string;
@@ -54,64 +65,59 @@ export interface PeerCallErrorInfo {
   cause?: unknown;
 }
 
+type Extra = Partial<Pick<PeerCallErrorInfo, 'message' | 'hint' | 'peerId' | 'cause'>> & {
+  /** Catalog keys other than `error.<code>` / `hint.<code>`. */
+  messageKey?: StringKey;
+  hintKey?: StringKey | null;
+};
+
+const has = (key: string): key is StringKey => key in en;
+
+/**
+ * An error of `code`: its message and hint from the catalog (`error.<code>`, `hint.<code>`),
+ * unless `extra` brings the transport's own message or names other keys.
+ */
+export function errorInfo(code: PeerCallErrorCode, params?: StringParams, extra: Extra = {}): PeerCallErrorInfo {
+  const { messageKey, hintKey, ...rest } = extra;
+  const mk = messageKey ?? `error.${code}`;
+  const hk = hintKey === null ? undefined : (hintKey ?? `hint.${code}`);
+  const hint = rest.hint ?? (hk && has(hk) ? t(hk, params) : undefined);
+  return {
+    code,
+    ...(params && { params }),
+    message: rest.message ?? (has(mk) ? t(mk, params) : code),
+    ...(hint && { hint }),
+    ...(rest.peerId && { peerId: rest.peerId }),
+    ...(rest.cause !== undefined && { cause: rest.cause }),
+  };
+}
+
+export type CaptureTarget = 'camera and microphone' | 'camera' | 'microphone' | 'screen';
+
 const isSecure = () => typeof window === 'undefined' || window.isSecureContext;
 
 /** Maps a getUserMedia / getDisplayMedia rejection to a PeerCallErrorInfo. */
-export function captureError(err: unknown, what: 'camera and microphone' | 'camera' | 'microphone' | 'screen'): PeerCallErrorInfo {
+export function captureError(err: unknown, what: CaptureTarget): PeerCallErrorInfo {
   const name = err instanceof Error || err instanceof DOMException ? err.name : '';
+  const params = { device: t(`device.${what}`) };
   if (what === 'screen') {
-    return {
-      code: 'screen-share-failed',
-      message: name === 'NotAllowedError' ? 'Screen sharing was cancelled or blocked.' : 'Screen sharing could not start.',
+    return errorInfo('screen-share-failed', params, {
+      ...(name === 'NotAllowedError' && { messageKey: 'error.screen-share-cancelled' }),
+      hintKey: null,
       cause: err,
-    };
+    });
   }
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return {
-        code: 'permission-denied',
-        message: `Access to the ${what} was blocked.`,
-        hint: 'Allow camera and microphone for this site (the camera icon in the address bar, or the site settings), then try again.',
-        cause: err,
-      };
-    case 'NotFoundError':
-      return {
-        code: 'no-device',
-        message: `No ${what} was found.`,
-        hint: 'Connect a device and try again, or join without it.',
-        cause: err,
-      };
-    case 'NotReadableError':
-    case 'AbortError':
-      return {
-        code: 'device-busy',
-        message: `The ${what} could not be started.`,
-        hint: 'Another application or tab may be using it: close it and try again.',
-        cause: err,
-      };
-    case 'OverconstrainedError':
-      return {
-        code: 'constraints-impossible',
-        message: `The selected ${what} is not available.`,
-        hint: 'Pick another device and try again.',
-        cause: err,
-      };
-    case 'TimeoutError':
-      return {
-        code: 'prompt-timeout',
-        message: `The browser did not give access to the ${what} in time.`,
-        hint: 'Answer the permission prompt (look for it near the address bar), or try again.',
-        cause: err,
-      };
-  }
-  if (!isSecure() || name === 'TypeError') {
-    return {
-      code: 'insecure-context',
-      message: 'This page cannot use a camera or microphone because it is not served securely.',
-      hint: 'Open it over https:// (or on localhost).',
-      cause: err,
-    };
-  }
-  return { code: 'device-busy', message: `The ${what} could not be started.`, hint: 'Try again.', cause: err };
+  const codes: Partial<Record<string, PeerCallErrorCode>> = {
+    NotAllowedError: 'permission-denied',
+    SecurityError: 'permission-denied',
+    NotFoundError: 'no-device',
+    NotReadableError: 'device-busy',
+    AbortError: 'device-busy',
+    OverconstrainedError: 'constraints-impossible',
+    TimeoutError: 'prompt-timeout',
+  };
+  const code = codes[name];
+  if (code) return errorInfo(code, params, { cause: err });
+  if (!isSecure() || name === 'TypeError') return errorInfo('insecure-context', params, { cause: err });
+  return errorInfo('device-busy', params, { hintKey: 'hint.device-failed', cause: err });
 }

@@ -1,6 +1,7 @@
 /**
- * Typed events of <peer-call>. Each is an Event subclass with readonly fields,
- * dispatched on the element, bubbling (not composed).
+ * Typed events of a Call and of <peer-call>. Each is an Event subclass with
+ * readonly fields, dispatched on the Call and then on the element, bubbling
+ * (not composed).
  */
 import type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';
 import type { PeerInfo } from './signaling/adapter.js';
@@ -81,6 +82,20 @@ export class StateChangeEvent extends Event {
     readonly detail?: string,
   ) {
     super(StateChangeEvent.type, init);
+  }
+}
+
+/**
+ * Something in the Call's read-only state changed (peers, their media state, devices,
+ * signaling, toggles, messages...): re-read what you show. `network` is true when the
+ * cause came from the network (a peer, a link, signaling); those come in bursts, and a
+ * view may batch them (the element renders them at the next frame). Dispatched on the
+ * Call only; the element renders it.
+ */
+export class CallUpdateEvent extends Event {
+  static readonly type = 'peer-call-update';
+  constructor(readonly network: boolean) {
+    super(CallUpdateEvent.type);
   }
 }
 

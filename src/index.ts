@@ -1,11 +1,15 @@
 /**
  * peer-call, for bundler users. Importing this module registers nothing;
  * import 'peer-call/define' (or call customElements.define yourself) for the tag.
+ * `Call` is the headless core (docs/headless.md); the element is one view of it.
  */
+export { Call } from './call/call.js';
+export type { LocalMediaState } from './call/call.js';
+export type { CallOptions, CallState, MediaChoice, PeerSnapshot } from './call/call-types.js';
 export { PeerCallElement } from './peer-call.element.js';
-export type { CallState, PeerSnapshot } from './peer-call.element.js';
 export * from './events.js';
 export type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';
+export type { LinkPath, LinkState } from './rtc/peer-link.js';
 export { SignalingError } from './signaling/adapter.js';
 export type {
   SignalingAdapter,

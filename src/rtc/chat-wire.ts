@@ -20,7 +20,7 @@ const MAX_PARTIALS = 4;
 export type Envelope =
   | { t: 'chat'; id: string; text: string }
   /** The sender's device state, for the remote tile. */
-  | { t: 'media'; mic: boolean; cam: boolean; screen: boolean };
+  | { t: 'media'; microphone: boolean; camera: boolean; screen: boolean };
 
 type Chunk = { t: 'chunk'; id: string; i: number; n: number; d: string };
 
@@ -43,8 +43,13 @@ function validEnvelope(x: unknown): Envelope | undefined {
   if (e['t'] === 'chat' && typeof e['id'] === 'string' && e['id'].length <= 64 && typeof e['text'] === 'string' && e['text'].length <= MAX_CHAT_LENGTH) {
     return { t: 'chat', id: e['id'], text: e['text'] };
   }
-  if (e['t'] === 'media' && typeof e['mic'] === 'boolean' && typeof e['cam'] === 'boolean' && typeof e['screen'] === 'boolean') {
-    return { t: 'media', mic: e['mic'], cam: e['cam'], screen: e['screen'] };
+  if (e['t'] === 'media') {
+    // 0.1 peers sent `mic` / `cam`; read them too, so a room of mixed versions still shows who is muted.
+    const microphone = e['microphone'] ?? e['mic'];
+    const camera = e['camera'] ?? e['cam'];
+    if (typeof microphone === 'boolean' && typeof camera === 'boolean' && typeof e['screen'] === 'boolean') {
+      return { t: 'media', microphone, camera, screen: e['screen'] };
+    }
   }
   return undefined;
 }

@@ -20,8 +20,8 @@ const SPARE_DELAY_MS = 1000;
 export interface RemotePeer extends PeerInfo {
   link: PeerLink;
   /** The remote side's own device state, as it last told us. */
-  mic: boolean;
-  cam: boolean;
+  microphone: boolean;
+  camera: boolean;
   screen: boolean;
   /** Whether signaling currently lists the peer in the room. */
   present: boolean;
@@ -110,7 +110,7 @@ export class Mesh {
       this.#options.events.peerChanged(existing);
       return existing;
     }
-    const peer: RemotePeer = { ...info, mic: true, cam: true, screen: false, present: true, path: undefined, link: undefined! };
+    const peer: RemotePeer = { ...info, microphone: true, camera: true, screen: false, present: true, path: undefined, link: undefined! };
     peer.link = this.#createLink(peer);
     this.peers.set(info.id, peer);
     this.#options.events.peerAdded(peer);
@@ -150,8 +150,8 @@ export class Mesh {
         envelope: (e) => {
           if (e.t === 'chat') events.chat(peer, e.id, e.text);
           else {
-            peer.mic = e.mic;
-            peer.cam = e.cam;
+            peer.microphone = e.microphone;
+            peer.camera = e.camera;
             peer.screen = e.screen;
             events.peerChanged(peer);
           }

@@ -16,6 +16,7 @@ import {
   type SignalMessage,
 } from './adapter.js';
 import type { ClientToServerEvents, JoinAccepted, JoinRequest, ServerToClientEvents } from './protocol.js';
+import { t } from '../strings.js';
 
 export interface SocketIoSignalingOptions {
   /** How long to wait for the server to answer a join, in ms. Default 10 s. */
@@ -94,9 +95,9 @@ export class SocketIoSignaling implements SignalingAdapter {
       const onConnectError = (err: Error & { description?: unknown; context?: unknown }) => {
         // A refused origin comes back as HTTP 403 on the long-polling handshake.
         if (err.description === 403 || /origin not allowed/.test(String(err.message))) {
-          fail(new SignalingError('origin-refused', `The call server at ${this.url} does not allow this site (${location.origin}).`));
+          fail(new SignalingError('origin-refused', t('signaling.originRefused', { url: this.url, origin: location.origin })));
         } else {
-          fail(new SignalingError('unreachable', `The call server at ${this.url} cannot be reached.`));
+          fail(new SignalingError('unreachable', t('signaling.unreachable', { url: this.url })));
         }
       };
       const onConnect = async () => {
@@ -107,7 +108,7 @@ export class SocketIoSignaling implements SignalingAdapter {
           const code = a.error.code === 'room-full' || a.error.code === 'unauthorized' ? a.error.code : 'refused';
           fail(new SignalingError(code, a.error.message));
         } catch {
-          fail(new SignalingError('unreachable', 'The call server did not answer.'));
+          fail(new SignalingError('unreachable', t('signaling.noAnswer')));
         }
       };
       if (socket.connected) void onConnect();
@@ -126,13 +127,13 @@ export class SocketIoSignaling implements SignalingAdapter {
       if (description) handlers.signal(from, { description });
       else if (candidate) handlers.signal(from, { candidate });
     });
-    socket.on('server-shutdown', () => handlers.status('reconnecting', 'The call server is restarting.'));
-    socket.on('replaced', () => handlers.status('closed', 'This call was opened again somewhere else.'));
+    socket.on('server-shutdown', () => handlers.status('reconnecting', t('signaling.restarting')));
+    socket.on('replaced', () => handlers.status('closed', t('signaling.replaced')));
     socket.on('disconnect', (reason) => {
       this.#joined = false;
       if (reason === 'io client disconnect') return;
-      if (reason === 'io server disconnect') handlers.status('closed', 'The call server closed the connection.');
-      else handlers.status('reconnecting', 'Lost the connection to the call server; reconnecting.');
+      if (reason === 'io server disconnect') handlers.status('closed', t('signaling.serverClosed'));
+      else handlers.status('reconnecting', t('signaling.lost'));
     });
     // Every reconnection: join again under the same id.
     socket.on('connect', async () => {

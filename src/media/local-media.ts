@@ -1,16 +1,14 @@
 /**
- * MediaController: the local camera, microphone and screen of one
- * <peer-call>, as a Lit reactive controller (setup in hostConnected, every
- * track stopped in hostDisconnected; a camera that stays on after the element
- * left the page is a bug users notice).
+ * LocalMedia: the camera, microphone and screen of one Call, with no DOM and no
+ * Lit. The Call owns one; `stop()` ends every track (a camera that stays on
+ * after the call ended is a bug users notice).
  *
- * State follows the shape of @lit/task: `status` plus `error`, a run counter
- * that drops the result of a request that was superseded, and
- * `host.requestUpdate()` on every change. Errors are kept and rendered, never
- * thrown into the void.
+ * State follows the shape of @lit/task: `status` plus `error`, an AbortSignal
+ * per request that drops the result of a request that was superseded, and one
+ * `changed()` call per change. Errors are kept for the view, never thrown into
+ * the void.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { captureError, type PeerCallErrorInfo } from '../errors.js';
+import { captureError, type CaptureTarget, type PeerCallErrorInfo } from '../errors.js';
 
 export type CaptureStatus = 'idle' | 'requesting' | 'ready' | 'error';
 export type TrackKind = 'audio' | 'video';
@@ -18,6 +16,10 @@ export type TrackKind = 'audio' | 'video';
 export interface CaptureRequest {
   audio: boolean;
   video: boolean;
+  /** Start with the microphone on (default true). */
+  microphone?: boolean;
+  /** Start with the camera on (default true). */
+  camera?: boolean;
   /** Give up waiting for the permission prompt after this long. */
   timeoutMs: number;
 }
@@ -26,6 +28,8 @@ const VIDEO: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 3
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 export interface MediaCallbacks {
+  /** Anything of the state changed (status, tracks, toggles, devices, error). */
+  changed(): void;
   /** The track to send as `kind` changed. */
   track(kind: TrackKind, track: MediaStreamTrack | null): void;
   /** A device in use went away (unplugged, permission revoked) and no other could replace it. */
@@ -36,37 +40,44 @@ class Timeout extends Error {
   override name = 'TimeoutError';
 }
 
-export class MediaController implements ReactiveController {
+export class LocalMedia {
   status: CaptureStatus = 'idle';
   error: PeerCallErrorInfo | undefined;
-  /** Set when capture succeeded only in part (e.g. no camera: audio only). */
-  notice: string | undefined;
-  /** What this element sends: the microphone and the camera or the screen. */
+  /** Set when capture succeeded only in part (e.g. no camera: audio only); a strings-catalog key. */
+  notice: 'notice.noCamera' | undefined;
+  /** What the call sends: the microphone and the camera or the screen. */
   readonly stream = new MediaStream();
-  audio: MediaStreamTrack | null = null;
+  microphone: MediaStreamTrack | null = null;
   camera: MediaStreamTrack | null = null;
   screen: MediaStreamTrack | null = null;
-  micOn = true;
+  /** The microphone is unmuted (or will be, once captured). */
+  microphoneOn = true;
+  /** The camera is wanted on (it may still be starting, or be missing). */
   cameraOn = true;
   devices: MediaDeviceInfo[] = [];
 
-  #run = 0;
-  #host: ReactiveControllerHost;
+  /** Aborted when a newer request (or stop) supersedes the current one. */
+  #run = new AbortController();
   #callbacks: MediaCallbacks;
+  #watching = false;
   #onDeviceChange = () => void this.#deviceChange();
 
-  constructor(host: ReactiveControllerHost, callbacks: MediaCallbacks) {
-    this.#host = host;
+  constructor(callbacks: MediaCallbacks) {
     this.#callbacks = callbacks;
-    host.addController(this);
   }
 
-  hostConnected(): void {
-    navigator.mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
+  /** Starts following device changes (plugged, unplugged); `stop()` ends it. */
+  #watchDevices(on: boolean) {
+    if (this.#watching === on) return;
+    this.#watching = on;
+    if (on) navigator.mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
+    else navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
   }
 
-  hostDisconnected(): void {
-    navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
+  #supersede(): AbortSignal {
+    this.#run.abort();
+    this.#run = new AbortController();
+    return this.#run.signal;
   }
 
   /** The track sent as video: the screen while sharing, else the camera if on. */
@@ -79,7 +90,7 @@ export class MediaController implements ReactiveController {
   }
 
   #changed() {
-    this.#host.requestUpdate();
+    this.#callbacks.changed();
   }
 
   #getUserMedia(constraints: MediaStreamConstraints, timeoutMs: number): Promise<MediaStream> {
@@ -109,10 +120,12 @@ export class MediaController implements ReactiveController {
    * (`status` = 'error', `error` says why) or when superseded.
    */
   async start(request: CaptureRequest): Promise<boolean> {
-    const run = ++this.#run;
+    const run = this.#supersede();
     this.#release();
     this.error = this.notice = undefined;
-    this.cameraOn = true; // the element applies its camera-off attribute afterwards
+    this.microphoneOn = request.microphone ?? true;
+    this.cameraOn = request.camera ?? true;
+    this.#watchDevices(true);
     if (!request.audio && !request.video) {
       this.status = 'ready';
       this.#changed();
@@ -127,16 +140,18 @@ export class MediaController implements ReactiveController {
     this.status = 'requesting';
     this.#changed();
     const what = request.audio && request.video ? 'camera and microphone' : request.audio ? 'microphone' : 'camera';
+    // Camera off from the start: ask for the microphone only (the camera light never goes on).
+    const video = request.video && this.cameraOn;
     let stream: MediaStream;
     try {
-      stream = await this.#getUserMedia({ audio: request.audio && AUDIO, video: request.video && VIDEO }, request.timeoutMs);
+      stream = await this.#getUserMedia({ audio: request.audio && AUDIO, video: video && VIDEO }, request.timeoutMs);
     } catch (err) {
-      if (run !== this.#run) return false;
+      if (run.aborted) return false;
       // No camera, but a microphone: join with audio only, and say so.
-      if (request.audio && request.video && (err as Error).name === 'NotFoundError') {
+      if (request.audio && video && (err as Error).name === 'NotFoundError') {
         try {
           stream = await this.#getUserMedia({ audio: AUDIO }, request.timeoutMs);
-          this.notice = 'No camera was found: you are joining with your microphone only.';
+          this.notice = 'notice.noCamera';
         } catch (err2) {
           return this.#fail(run, err2, 'microphone');
         }
@@ -144,7 +159,7 @@ export class MediaController implements ReactiveController {
         return this.#fail(run, err, what);
       }
     }
-    if (run !== this.#run) {
+    if (run.aborted) {
       stream.getTracks().forEach((t) => t.stop());
       return false;
     }
@@ -156,8 +171,8 @@ export class MediaController implements ReactiveController {
     return true;
   }
 
-  #fail(run: number, err: unknown, what: Parameters<typeof captureError>[1]): false {
-    if (run === this.#run) {
+  #fail(run: AbortSignal, err: unknown, what: CaptureTarget): false {
+    if (!run.aborted) {
       this.status = 'error';
       this.error = captureError(err, what);
       this.#changed();
@@ -167,22 +182,22 @@ export class MediaController implements ReactiveController {
 
   /** Installs a captured track, replacing (and stopping) the previous one of its kind. */
   #setTrack(kind: TrackKind, track: MediaStreamTrack | null) {
-    const old = kind === 'audio' ? this.audio : this.camera;
+    const old = kind === 'audio' ? this.microphone : this.camera;
     if (old === track) return;
     if (old) {
       old.onended = null;
       old.stop();
     }
     if (kind === 'audio') {
-      this.audio = track;
-      if (track) track.enabled = this.micOn;
+      this.microphone = track;
+      if (track) track.enabled = this.microphoneOn;
     } else {
       this.camera = track;
     }
     if (track) {
       track.onended = () => {
         // Unplugged or revoked: fall back to the default device if there is one.
-        if ((kind === 'audio' ? this.audio : this.camera) === track) void this.#reacquire(kind);
+        if ((kind === 'audio' ? this.microphone : this.camera) === track) void this.#reacquire(kind);
       };
     }
     this.#sync(kind);
@@ -190,7 +205,7 @@ export class MediaController implements ReactiveController {
 
   /** Brings `stream` and the senders in line with the current tracks. */
   #sync(kind: TrackKind) {
-    const want = kind === 'audio' ? this.audio : this.video;
+    const want = kind === 'audio' ? this.microphone : this.video;
     for (const t of kind === 'audio' ? this.stream.getAudioTracks() : this.stream.getVideoTracks()) {
       if (t !== want) this.stream.removeTrack(t);
     }
@@ -218,7 +233,7 @@ export class MediaController implements ReactiveController {
     }
     // A device we use may have gone (some browsers end the track, some do not).
     for (const kind of ['audio', 'video'] as const) {
-      const track = kind === 'audio' ? this.audio : this.camera;
+      const track = kind === 'audio' ? this.microphone : this.camera;
       const id = track?.getSettings().deviceId;
       const devKind = kind === 'audio' ? 'audioinput' : 'videoinput';
       if (track && id && this.devices.some((d) => d.kind === devKind) && !this.devices.some((d) => d.deviceId === id)) {
@@ -229,9 +244,9 @@ export class MediaController implements ReactiveController {
   }
 
   /** Mutes or unmutes the microphone (the track keeps running; the peer gets silence). */
-  setMic(on: boolean): void {
-    this.micOn = on;
-    if (this.audio) this.audio.enabled = on;
+  setMicrophone(on: boolean): void {
+    this.microphoneOn = on;
+    if (this.microphone) this.microphone.enabled = on;
     this.#changed();
   }
 
@@ -246,10 +261,10 @@ export class MediaController implements ReactiveController {
       return true;
     }
     if (this.camera) return true;
-    const run = this.#run;
+    const run = this.#run.signal;
     try {
       const s = await this.#getUserMedia({ video: VIDEO }, timeoutMs);
-      if (run !== this.#run || !this.cameraOn) {
+      if (run.aborted || !this.cameraOn) {
         s.getTracks().forEach((t) => t.stop());
         return false;
       }
@@ -314,7 +329,8 @@ export class MediaController implements ReactiveController {
 
   /** Stops every track. */
   stop(): void {
-    this.#run++;
+    this.#supersede();
+    this.#watchDevices(false);
     this.#release();
     this.status = 'idle';
     this.error = this.notice = undefined;

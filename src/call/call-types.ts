@@ -1,0 +1,78 @@
+/**
+ * The vocabulary of a Call: its states, its options and what it reports about
+ * each remote peer. Shared by the headless Call, the element and the views.
+ */
+import type { LinkPath, LinkState } from '../rtc/peer-link.js';
+import type { IceServer, PeerInfo, SignalingAdapter } from '../signaling/adapter.js';
+
+/** The call state (the element also reflects it as its `state` attribute). */
+export type CallState =
+  /** Not started: not in a document, or no room. */
+  | 'idle'
+  /** Showing the preview; not in the room yet. */
+  | 'prejoin'
+  /** Waiting for camera/microphone access. */
+  | 'capturing'
+  /** Camera/microphone access failed; the user chooses what to do. */
+  | 'media-error'
+  /** Joining the room. */
+  | 'joining'
+  /** In the room. */
+  | 'joined'
+  /** Joining failed, or the call ended by an error. */
+  | 'error'
+  /** The user left the call. */
+  | 'left';
+
+/** What to capture and send. */
+export interface MediaChoice {
+  audio: boolean;
+  video: boolean;
+}
+
+/** `"audio video"` (the default), `"audio"`, `"video"` or `"none"` (a viewer). */
+export const parseMedia = (value: string | null | undefined): MediaChoice => {
+  const v = (value ?? 'audio video').toLowerCase();
+  return { audio: /\baudio\b/.test(v), video: /\bvideo\b/.test(v) };
+};
+
+export interface CallOptions {
+  /** The room: everyone in the same room is in the same call. */
+  room: string;
+  /** The reference signaling server's URL (for the `socket.io` signaling). Default: where the script came from. */
+  server?: string | undefined;
+  /** `socket.io` (default), `local` (tabs of one browser), or any SignalingAdapter. */
+  signaling?: 'socket.io' | 'local' | SignalingAdapter | undefined;
+  /** The display name (default "Guest"). */
+  name?: string | undefined;
+  /** A join token, for servers that require one. */
+  token?: string | undefined;
+  /** What to capture: `"audio video"` (default), `"audio"`, `"video"`, `"none"`, or `{ audio, video }`. */
+  media?: string | MediaChoice | undefined;
+  /** ICE servers to use instead of those the signaling transport hands out. */
+  iceServers?: IceServer[] | undefined;
+  /** `relay` forces every connection through TURN. */
+  iceTransportPolicy?: RTCIceTransportPolicy | undefined;
+  /** How long to wait for the permission prompt, in ms (default 30000). */
+  mediaTimeout?: number | undefined;
+  /** Start with the microphone on (default true). */
+  microphone?: boolean | undefined;
+  /** Start with the camera on (default true). */
+  camera?: boolean | undefined;
+}
+
+/** A remote peer as the `peers` property reports it. */
+export interface PeerSnapshot extends PeerInfo {
+  state: LinkState;
+  /** How the link carries its traffic (host, srflx, prflx or relay), once connected. */
+  path: LinkPath | undefined;
+  /** Whether signaling currently lists the peer (false while it reconnects to the server). */
+  present: boolean;
+  stream: MediaStream;
+  /** The peer's own microphone / camera / screen-share state, as it reports it. */
+  microphone: boolean;
+  camera: boolean;
+  screen: boolean;
+  /** @deprecated 0.1's name for `microphone`. */
+  mic: boolean;
+}

@@ -1,0 +1,586 @@
+/**
+ * Call: a peer-to-peer call with chat, with no DOM and no Lit — the product's
+ * core. `<peer-call>` owns one and renders it; developers who build their own
+ * UI use it directly (docs/headless.md):
+ *
+ * ```js
+ * const call = new Call({ room: 'standup', name: 'Ada' });
+ * call.addEventListener('peer-call-peer-joined', (e) => console.log(e.peer.name));
+ * await call.join();
+ * ```
+ *
+ * It captures the camera and microphone (LocalMedia), joins the room through
+ * a signaling adapter, and runs one link per remote peer (Mesh). Every change
+ * of its read-only state fires `peer-call-update`; the typed events
+ * (`peer-call-joined`, `peer-call-message`, `peer-call-error`, ...) are the
+ * element's. Each join, preview or leave supersedes the one before: the
+ * asynchronous steps of a superseded run see their AbortSignal aborted and drop
+ * their results.
+ */
+import { errorInfo, type PeerCallErrorInfo } from '../errors.js';
+import {
+  CallUpdateEvent,
+  ChatMessageEvent,
+  JoinedEvent,
+  LeftEvent,
+  PeerCallErrorEvent,
+  PeerJoinedEvent,
+  PeerLeftEvent,
+  StateChangeEvent,
+  type ChatMessage,
+  type StateSubject,
+} from '../events.js';
+import { LocalMedia, type TrackKind } from '../media/local-media.js';
+import { MAX_CHAT_LENGTH } from '../rtc/chat-wire.js';
+import { Mesh, type MeshEvents } from '../rtc/mesh.js';
+import { newConnection, type LinkPath } from '../rtc/peer-link.js';
+import { SignalingError, type JoinInfo, type PeerInfo, type SignalingAdapter, type SignalingHandlers, type SignalingStatus } from '../signaling/adapter.js';
+import { t } from '../strings.js';
+import { resolveAdapter } from './adapters.js';
+import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
+import { ChatLog } from './chat-log.js';
+import { IceRefresh } from './ice-refresh.js';
+
+/** The local media as a Call shows it: read it, change it through the Call's methods. */
+export type LocalMediaState = Readonly<
+  Pick<LocalMedia, 'status' | 'error' | 'notice' | 'stream' | 'microphone' | 'camera' | 'screen' | 'video' | 'microphoneOn' | 'cameraOn' | 'devices' | 'canShareScreen'>
+>;
+
+type DeviceState = Record<'microphone' | 'camera' | 'screen', boolean>;
+
+export class Call extends EventTarget {
+  #options: CallOptions;
+  #media = new LocalMedia({
+    changed: () => this.#changed(false),
+    track: (kind, track) => this.#onLocalTrack(kind, track),
+    lost: (kind, error) => {
+      const device = t(kind === 'audio' ? 'device.microphone' : 'device.camera');
+      this.#fail({ ...error, message: t('error.device-lost', { device, detail: error.message }) });
+      this.#reportDevices();
+    },
+  });
+  #chat = new ChatLog();
+  #ice = new IceRefresh((servers) => this.#mesh?.setIceServers(servers));
+  #mesh: Mesh | undefined;
+  #adapter: SignalingAdapter | undefined;
+  /** The adapter for the next join, connected ahead while the preview shows. */
+  #prepared: Promise<SignalingAdapter> | undefined;
+  #joinedRoom: string | undefined;
+  #self: PeerInfo | undefined;
+  #state: CallState = 'idle';
+  #signalingState: SignalingStatus | 'offline' = 'offline';
+  #signalingDetail = '';
+  #error: PeerCallErrorInfo | undefined;
+  #chatError: PeerCallErrorInfo | undefined;
+  /** Relay-only mode found no relay: why (for the view's banner). */
+  #relayProblem = '';
+  /** Aborted when a newer join, preview or leave supersedes the current run. */
+  #run = new AbortController();
+  /** Track replacements on the links still in progress. */
+  #replacing: Promise<void> = Promise.resolve();
+  /** The device state last reported through `peer-call-state`. */
+  #reported: DeviceState;
+
+  #relay: EventTarget | undefined;
+
+  /**
+   * @param relay also receives every typed event, right after the Call's own listeners
+   *   (the element passes itself, so its events are the Call's)
+   */
+  constructor(options: CallOptions, relay?: EventTarget) {
+    super();
+    this.#options = { ...options };
+    this.#relay = relay;
+    this.#reported = this.#deviceState();
+  }
+
+  // ------------------------------------------------------------ read-only state
+
+  /** The options in force (change them with `update`). */
+  get options(): Readonly<CallOptions> {
+    return this.#options;
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  /** True while joining or in the room. */
+  get inCall(): boolean {
+    return this.#state === 'joined' || this.#state === 'joining';
+  }
+
+  /** The signaling connection: connected, reconnecting, closed, or offline (not joined). */
+  get signalingState(): SignalingStatus | 'offline' {
+    return this.#signalingState;
+  }
+
+  /** The transport's own words about the signaling state (e.g. why it is reconnecting). */
+  get signalingDetail(): string {
+    return this.#signalingDetail;
+  }
+
+  /** What this call captures and sends (empty for a viewer). */
+  get localStream(): MediaStream {
+    return this.#media.stream;
+  }
+
+  /** The camera, microphone and screen: tracks, toggles, devices, capture status. */
+  get media(): LocalMediaState {
+    return this.#media;
+  }
+
+  /** The microphone is unmuted. */
+  get microphoneOn(): boolean {
+    return this.#media.microphoneOn;
+  }
+
+  /** The camera is on (or starting). */
+  get cameraOn(): boolean {
+    return this.#media.cameraOn;
+  }
+
+  /** The screen is being shared (in place of the camera). */
+  get screenSharing(): boolean {
+    return !!this.#media.screen;
+  }
+
+  /** This peer in the room, once joined. */
+  get self(): PeerInfo | undefined {
+    return this.#self;
+  }
+
+  /** The other peers of the room, each with its stream, link state and device state. */
+  get peers(): PeerSnapshot[] {
+    return [...(this.#mesh?.peers.values() ?? [])].map((p) => ({
+      id: p.id,
+      name: p.name,
+      state: p.link.state,
+      path: p.path,
+      present: p.present,
+      stream: p.link.remoteStream,
+      microphone: p.microphone,
+      mic: p.microphone,
+      camera: p.camera,
+      screen: p.screen,
+    }));
+  }
+
+  /** What went wrong, while the call shows an error (state `error` or `media-error`). */
+  get error(): PeerCallErrorInfo | undefined {
+    if (this.#state === 'media-error') return this.#media.error;
+    if (this.#state === 'error') return this.#error;
+    return undefined;
+  }
+
+  /** Why the last chat message could not be sent; cleared by the next one that is. */
+  get chatError(): PeerCallErrorInfo | undefined {
+    return this.#chatError;
+  }
+
+  /** Relay-only mode and no relay could be reached: the detail, else ''. */
+  get relayProblem(): string {
+    return this.#relayProblem;
+  }
+
+  /** The chat so far (own and received messages, oldest first). */
+  get messages(): readonly ChatMessage[] {
+    return this.#chat.messages;
+  }
+
+  /** The RTCPeerConnection of each remote peer (for statistics and diagnostics). */
+  get connections(): ReadonlyMap<string, RTCPeerConnection> {
+    return new Map([...(this.#mesh?.peers.values() ?? [])].map((p) => [p.id, p.link.pc]));
+  }
+
+  /**
+   * Reads, from each connection's statistics, which path it uses now: `host`
+   * (direct), `srflx`/`prflx` (through NAT) or `relay` (through TURN).
+   */
+  async linkPaths(): Promise<Array<{ id: string; name: string; path: LinkPath | undefined }>> {
+    await this.#mesh?.refreshPaths();
+    return [...(this.#mesh?.peers.values() ?? [])].map((p) => ({ id: p.id, name: p.name, path: p.path }));
+  }
+
+  // ------------------------------------------------------------ options
+
+  /**
+   * Changes options. In a call, a new room or another signaling transport moves the
+   * call there (leave, then join); the other options apply from the next join.
+   */
+  update(options: Partial<CallOptions>): void {
+    const before = this.#options;
+    this.#options = { ...before, ...options };
+    const transport = before.signaling !== this.#options.signaling || before.server !== this.#options.server;
+    if (transport) this.#dropPrepared();
+    const room = before.room !== this.#options.room && this.#options.room !== this.#joinedRoom;
+    if (this.inCall && (transport || room)) void this.#rejoin();
+  }
+
+  #wanted(): MediaChoice {
+    const m = this.#options.media;
+    return typeof m === 'object' ? m : parseMedia(m);
+  }
+
+  // ------------------------------------------------------------ actions
+
+  /**
+   * Shows the room before joining: captures camera and microphone for a preview
+   * (as `media` says) and connects to signaling ahead, so that joining is one message.
+   */
+  async preview(): Promise<void> {
+    const run = this.#supersede();
+    this.#error = undefined;
+    if (!this.#options.room) return this.#setState('idle');
+    this.#setState('prejoin');
+    if (!this.#prepared) {
+      const prepared = (this.#prepared = resolveAdapter(this.#options));
+      prepared.then((a) => a.prepare?.(), () => {});
+    }
+    const media = this.#wanted();
+    if (this.#media.status === 'ready' || (!media.audio && !media.video)) return;
+    const ok = await this.#capture(media);
+    if (!run.aborted && !ok) this.#mediaFailed();
+  }
+
+  /**
+   * Joins the room: captures camera and microphone (as `media` says) unless the
+   * preview already did, then connects to everyone in the room. Resolves once
+   * joined, or when joining failed (then `state` is `error` or `media-error`,
+   * `error` says why, and `peer-call-error` fired).
+   */
+  async join(): Promise<void> {
+    const run = this.#supersede();
+    this.#error = undefined;
+    const o = this.#options;
+    if (!o.room) return this.#failState(errorInfo('no-room'));
+    if (typeof RTCPeerConnection === 'undefined') return this.#failState(errorInfo('unsupported'));
+    if (this.#media.status !== 'ready') {
+      this.#setState('capturing');
+      const ok = await this.#capture(this.#wanted());
+      if (run.aborted) return;
+      if (!ok) return this.#mediaFailed();
+    }
+    this.#setState('joining');
+    const adapterReady = this.#prepared ?? resolveAdapter(o);
+    this.#prepared = undefined;
+    const name = (o.name || '').trim() || t('guest');
+    let adapter: SignalingAdapter | undefined;
+    let info: JoinInfo;
+    let spare: RTCPeerConnection | undefined;
+    try {
+      adapter = await adapterReady;
+      if (run.aborted) return adapter.leave();
+      this.#adapter = adapter;
+      const answer = adapter.join({ room: o.room, name, ...(o.token && { token: o.token }) }, this.#handlers(run));
+      // While the join is on its way: the connection for the first link (see Mesh).
+      // (A configuration it refuses is reported where the link is made.)
+      try {
+        spare = newConnection((o.iceServers ?? []) as RTCIceServer[], o.iceTransportPolicy);
+      } catch {
+        /* see above */
+      }
+      info = await answer;
+    } catch (err) {
+      spare?.close();
+      if (run.aborted) return;
+      this.#adapter = undefined;
+      return this.#failState(joinError(err));
+    }
+    if (run.aborted) {
+      spare?.close();
+      return adapter.leave();
+    }
+    this.#self = info.self;
+    this.#joinedRoom = o.room;
+    this.#signalingState = 'connected';
+    this.#mesh = new Mesh({
+      self: info.self,
+      signaling: adapter,
+      iceServers: o.iceServers ?? info.iceServers ?? [],
+      ...(o.iceTransportPolicy && { iceTransportPolicy: o.iceTransportPolicy }),
+      local: { audio: this.#media.microphone, video: this.#media.video, stream: this.#media.stream },
+      spare,
+      mediaState: () => this.#mediaEnvelope(),
+      events: this.#meshEvents(),
+    });
+    for (const peer of info.peers) this.#mesh.add(peer);
+    this.#refreshIce(info.iceServersTtl);
+    this.#setState('joined');
+    this.#emit(new JoinedEvent(o.room, info.self));
+  }
+
+  /** Leaves the room: closes every connection and stops the camera and microphone. */
+  leave(): void {
+    if (this.#state === 'idle' || this.#state === 'left') return;
+    this.#stopAll('left');
+  }
+
+  /** Ends everything and goes back to `idle` (the element calls it when it leaves the page). */
+  close(): void {
+    this.#stopAll('idle');
+  }
+
+  /**
+   * Sends a chat message to everyone connected. Returns false (and fires
+   * `peer-call-error`) when it is too long or nobody can receive it.
+   */
+  sendMessage(text: string): boolean {
+    const body = String(text ?? '');
+    if (!body.trim()) return false;
+    if (body.length > MAX_CHAT_LENGTH) return this.#chatFailed(errorInfo('chat-too-long', { max: MAX_CHAT_LENGTH, length: body.length }));
+    const id = this.#chat.nextId(this.#self?.id);
+    const delivered = this.#mesh?.broadcast({ t: 'chat', id, text: body }) ?? 0;
+    if (delivered === 0) return this.#chatFailed(errorInfo('chat-unavailable'));
+    this.#chatError = undefined;
+    this.#addMessage({ id, from: this.#self!.id, name: this.#self!.name, text: body, time: new Date(), own: true });
+    return true;
+  }
+
+  /** Mutes or unmutes the microphone (toggles without an argument). Returns whether it is on. */
+  toggleMicrophone(on = !this.#media.microphoneOn): boolean {
+    this.#media.setMicrophone(on);
+    this.#broadcastMediaState();
+    this.#reportDevices();
+    return on;
+  }
+
+  /**
+   * Turns the camera on or off (toggles without an argument). Off stops the
+   * camera (its light goes out); the others see your initial instead. No
+   * renegotiation either way. Resolves with whether the camera is on.
+   */
+  async toggleCamera(on = !this.#media.cameraOn): Promise<boolean> {
+    const ok = await this.#media.setCamera(on, this.#options.mediaTimeout ?? 30_000);
+    await this.#replacing;
+    if (!ok && on && this.#media.error) this.#fail(this.#media.error);
+    this.#reportDevices();
+    return this.#media.cameraOn && !!this.#media.camera;
+  }
+
+  /** Starts or stops sharing the screen in place of the camera. Resolves with whether sharing. */
+  async toggleScreenShare(on = !this.#media.screen): Promise<boolean> {
+    if (on) {
+      const ok = await this.#media.startScreenShare();
+      if (!ok && this.#media.error) this.#fail(this.#media.error);
+    } else {
+      this.#media.stopScreenShare();
+    }
+    await this.#replacing;
+    this.#reportDevices();
+    return !!this.#media.screen;
+  }
+
+  /** Switches to another camera (`video`) or microphone (`audio`): a deviceId from enumerateDevices. */
+  async useDevice(kind: TrackKind, deviceId: string): Promise<boolean> {
+    const ok = await this.#media.useDevice(kind, deviceId);
+    await this.#replacing;
+    if (!ok && this.#media.error) this.#fail(this.#media.error);
+    this.#reportDevices();
+    return ok;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  #supersede(): AbortSignal {
+    this.#run.abort();
+    return (this.#run = new AbortController()).signal;
+  }
+
+  #capture(media: MediaChoice): Promise<boolean> {
+    const o = this.#options;
+    return this.#media
+      .start({ ...media, microphone: o.microphone ?? true, camera: o.camera ?? true, timeoutMs: o.mediaTimeout ?? 30_000 })
+      .then((ok) => {
+        // What the capture starts with is the baseline, not a change to report.
+        if (ok) this.#reported = this.#deviceState();
+        return ok;
+      });
+  }
+
+  #mediaFailed() {
+    this.#setState('media-error');
+    if (this.#media.error) this.#fail(this.#media.error);
+  }
+
+  #handlers(signal: AbortSignal): SignalingHandlers {
+    const live = () => !signal.aborted;
+    return {
+      peerJoined: (peer) => live() && this.#mesh?.add(peer),
+      peerLeft: (id, reason) => live() && this.#mesh?.left(id, reason ?? 'left'),
+      signal: (from, message) => live() && this.#mesh?.signal(from, message),
+      status: (status, detail) => {
+        if (!live()) return;
+        this.#signalingState = status;
+        this.#signalingDetail = detail ?? '';
+        this.#stateEvent('signaling', status, undefined, detail);
+        if (status === 'closed') {
+          // The transport's reason, or the catalog's; and how to go on.
+          this.#stopAll('error', errorInfo('signaling-closed', undefined, { ...(detail && { message: detail }) }));
+        }
+        this.#changed(true);
+      },
+      rejoined: (info) => {
+        if (!live() || !this.#mesh) return;
+        this.#mesh.reconcile(info.peers);
+        if (!this.#options.iceServers && info.iceServers) this.#mesh.setIceServers(info.iceServers);
+        this.#refreshIce(info.iceServersTtl);
+      },
+    };
+  }
+
+  #meshEvents(): MeshEvents {
+    return {
+      peerAdded: (p) => {
+        this.#emit(new PeerJoinedEvent({ id: p.id, name: p.name }));
+        this.#changed(true);
+      },
+      peerRemoved: (p) => {
+        this.#emit(new PeerLeftEvent({ id: p.id, name: p.name }));
+        this.#changed(true);
+      },
+      peerChanged: () => this.#changed(true),
+      linkState: (p, state, detail) => this.#stateEvent('link', state, p.id, detail),
+      relayMissing: (p, detail) => {
+        this.#relayProblem = detail;
+        this.#fail(errorInfo('turn-failed', { name: p.name, detail }, { peerId: p.id }));
+      },
+      chat: (p, id, text) => this.#addMessage({ id, from: p.id, name: p.name, text, time: new Date(), own: false }),
+      linkError: (p, err) => {
+        // The browser refused the peer's description: the link starts over (PeerLink), and the page is told.
+        if ((err as Error)?.name === 'DescriptionRefused') {
+          const detail = String(((err as Error).cause as Error | undefined)?.message ?? (err as Error).message).slice(0, 200);
+          this.#fail(errorInfo('negotiation-failed', { name: p.name, detail }, { peerId: p.id, cause: err }));
+        } else {
+          console.warn(`<peer-call>: link to ${p.id} failed`, err);
+        }
+      },
+    };
+  }
+
+  #refreshIce(ttl: number | undefined) {
+    if (!this.#options.iceServers) this.#ice.schedule(this.#adapter, ttl, this.#run.signal);
+  }
+
+  async #rejoin() {
+    this.#closeCall();
+    await this.join();
+  }
+
+  /** Closes the call (links, signaling), keeping local media. */
+  #closeCall() {
+    this.#supersede();
+    this.#ice.stop();
+    const wasIn = this.#mesh !== undefined;
+    this.#mesh?.close();
+    this.#mesh = undefined;
+    this.#adapter?.leave();
+    this.#adapter = undefined;
+    this.#signalingState = 'offline';
+    this.#relayProblem = '';
+    this.#self = undefined;
+    if (wasIn && this.#joinedRoom) this.#emit(new LeftEvent(this.#joinedRoom));
+    this.#joinedRoom = undefined;
+  }
+
+  #dropPrepared() {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    prepared?.then((a) => a.leave(), () => {});
+  }
+
+  #stopAll(next: CallState, error?: PeerCallErrorInfo) {
+    this.#dropPrepared();
+    this.#closeCall();
+    this.#media.stop();
+    this.#error = error;
+    this.#setState(next);
+    if (error) this.#fail(error);
+  }
+
+  #mediaEnvelope() {
+    const m = this.#media;
+    return { t: 'media' as const, microphone: !!m.microphone && m.microphoneOn, camera: !!m.video, screen: !!m.screen };
+  }
+
+  #broadcastMediaState() {
+    this.#mesh?.broadcast(this.#mediaEnvelope());
+  }
+
+  /** Every change of a track we send goes through here: the links and the peers' tiles follow. */
+  #onLocalTrack(kind: TrackKind, track: MediaStreamTrack | null) {
+    const replaced = this.#mesh?.replaceTrack(kind, track);
+    if (replaced) this.#replacing = Promise.all([this.#replacing, replaced]).then(() => {});
+    this.#broadcastMediaState();
+  }
+
+  #deviceState(): DeviceState {
+    const m = this.#media;
+    return { microphone: m.microphoneOn, camera: m.cameraOn, screen: !!m.screen };
+  }
+
+  /** One `peer-call-state` for each of microphone, camera and screen that changed since the last. */
+  #reportDevices() {
+    const now = this.#deviceState();
+    for (const subject of ['microphone', 'camera', 'screen'] as const) {
+      if (now[subject] !== this.#reported[subject]) {
+        this.#reported[subject] = now[subject];
+        this.#stateEvent(subject, now[subject] ? 'on' : 'off');
+      }
+    }
+  }
+
+  #addMessage(message: ChatMessage) {
+    this.#chat.add(message);
+    this.#emit(new ChatMessageEvent(message));
+    this.#changed(false);
+  }
+
+  #chatFailed(error: PeerCallErrorInfo): false {
+    this.#chatError = error;
+    this.#fail(error);
+    return false;
+  }
+
+  #setState(state: CallState) {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#stateEvent('call', state);
+    this.#changed(false);
+  }
+
+  /** Every typed event of the Call goes out here. */
+  #emit(event: Event) {
+    this.dispatchEvent(event);
+    // Dispatched again once the first dispatch is over (an event cannot be dispatched while it is).
+    this.#relay?.dispatchEvent(event);
+  }
+
+  #changed(network: boolean) {
+    this.dispatchEvent(new CallUpdateEvent(network));
+  }
+
+  #stateEvent(subject: StateSubject, state: string, peerId?: string, detail?: string) {
+    this.#emit(new StateChangeEvent(subject, state, peerId, detail));
+  }
+
+  #fail(error: PeerCallErrorInfo) {
+    this.#emit(new PeerCallErrorEvent(error));
+    this.#changed(false);
+  }
+
+  #failState(error: PeerCallErrorInfo) {
+    this.#error = error;
+    this.#setState('error');
+    this.#fail(error);
+  }
+}
+
+/** A failed join as the page sees it: the transport's code and words, the catalog's hint. */
+function joinError(err: unknown): PeerCallErrorInfo {
+  if (err instanceof SignalingError) {
+    const params = err.code === 'origin-refused' ? { origin: location.origin } : undefined;
+    return errorInfo(err.code, params, { message: err.message, cause: err, ...(err.code === 'refused' && { hintKey: null }) });
+  }
+  return errorInfo('refused', undefined, { cause: err });
+}

@@ -1,0 +1,163 @@
+/**
+ * Every sentence peer-call shows or announces to people, in one catalog: the
+ * views, the error messages and hints, the aria-labels and the Socket.IO
+ * transport's messages. Code refers to a sentence by its key and passes its
+ * parameters; `t()` turns the two into text. This is the seam localisation
+ * plugs into (a catalog per language with the same keys); English is the only
+ * language for now.
+ *
+ * Placeholders are `{name}`. A parameter that is itself a word of the sentence
+ * (which device, for instance) is passed as a key of this catalog, so that a
+ * translation can translate it too.
+ */
+export const en = {
+  // ---- devices, as words inside sentences
+  'device.camera and microphone': 'camera and microphone',
+  'device.camera': 'camera',
+  'device.microphone': 'microphone',
+  'device.screen': 'screen',
+
+  // ---- panels
+  'idle.title': 'No room',
+  'idle.text': 'Set the room attribute to start a call.',
+  'prejoin.title': 'Join “{room}”',
+  'prejoin.asking': 'Allow access to your camera and microphone…',
+  'prejoin.cameraOff': 'Camera off',
+  'prejoin.viewer': 'You will join as a viewer, without camera or microphone.',
+  'prejoin.name': 'Your name',
+  'prejoin.namePlaceholder': 'Guest',
+  'prejoin.join': 'Join',
+  'prejoin.waiting': 'Waiting for permission…',
+  'prejoin.preview': 'Your camera preview',
+  'mediaError.title': 'The camera or microphone could not be used.',
+  'mediaError.retry': 'Try again',
+  'mediaError.audioOnly': 'Use microphone only',
+  'mediaError.none': 'Join without camera or microphone',
+  'error.title': 'Something went wrong.',
+  'error.retry': 'Try again',
+  'left.title': 'You left the call',
+  'left.rejoin': 'Rejoin',
+
+  // ---- banner
+  'banner.reconnecting': 'Reconnecting to the call server…',
+  'banner.callContinues': 'Your call continues; new people can join once it is back.',
+  'banner.relayMissing': 'Calls here go through a relay server only, and no relay could be reached ({detail}).',
+  'notice.noCamera': 'No camera was found: you are joining with your microphone only.',
+
+  // ---- grid and tiles
+  'grid.joining': 'Joining…',
+  'grid.empty': 'Waiting for others to join…',
+  'tile.you': '{name} (you)',
+  'tile.yourVideo': 'Your video',
+  'tile.videoOf': 'Video of {name}',
+  'tile.micMuted': 'microphone muted',
+  'link.connecting': 'connecting…',
+  'link.connected': 'connected',
+  'link.reconnecting': 'reconnecting…',
+  'link.failed': 'connection failed',
+  'link.closed': 'left',
+  'path.host': 'direct connection',
+  'path.srflx': 'direct connection through NAT',
+  'path.prflx': 'direct connection through NAT',
+  'path.relay': 'relayed through TURN',
+  'path.title': '{name}: {path}',
+  'path.titleRtt': '{name}: {path}, {rtt} ms',
+  'enableAudio': 'Enable audio',
+  'guest': 'Guest',
+
+  // ---- controls
+  'controls.label': 'Call controls',
+  'controls.microphone': 'Microphone',
+  'controls.mute': 'Mute microphone',
+  'controls.unmute': 'Unmute microphone',
+  'controls.noMicrophone': 'No microphone',
+  'controls.camera': 'Camera',
+  'controls.cameraOff': 'Turn camera off',
+  'controls.cameraOn': 'Turn camera on',
+  'controls.screen': 'Share screen',
+  'controls.screenStop': 'Stop sharing',
+  'controls.screenStart': 'Share your screen',
+  'controls.devices': 'Devices',
+  'controls.devicesTitle': 'Choose camera and microphone',
+  'controls.chat': 'Chat',
+  'controls.chatUnread': 'Chat, {count} unread',
+  'controls.leave': 'Leave call',
+  'devices.camera': 'Camera',
+  'devices.microphone': 'Microphone',
+  'devices.cameraN': 'Camera {n}',
+  'devices.microphoneN': 'Microphone {n}',
+
+  // ---- chat
+  'chat.title': 'Chat',
+  'chat.close': 'Close chat',
+  'chat.you': 'You',
+  'chat.message': 'Message',
+  'chat.placeholder': 'Message everyone',
+  'chat.send': 'Send',
+
+  // ---- announcements (read by screen readers)
+  'announce.joined': '{name} joined',
+  'announce.left': '{name} left',
+  'announce.message': '{name}: {text}',
+
+  // ---- errors: `error.<code>` is the message, `hint.<code>` what the user can do
+  'error.permission-denied': 'Access to the {device} was blocked.',
+  'hint.permission-denied': 'Allow camera and microphone for this site (the camera icon in the address bar, or the site settings), then try again.',
+  'error.no-device': 'No {device} was found.',
+  'hint.no-device': 'Connect a device and try again, or join without it.',
+  'error.device-busy': 'The {device} could not be started.',
+  'hint.device-busy': 'Another application or tab may be using it: close it and try again.',
+  'hint.device-failed': 'Try again.',
+  'error.constraints-impossible': 'The selected {device} is not available.',
+  'hint.constraints-impossible': 'Pick another device and try again.',
+  'error.prompt-timeout': 'The browser did not give access to the {device} in time.',
+  'hint.prompt-timeout': 'Answer the permission prompt (look for it near the address bar), or try again.',
+  'error.insecure-context': 'This page cannot use a camera or microphone because it is not served securely.',
+  'hint.insecure-context': 'Open it over https:// (or on localhost).',
+  'error.screen-share-failed': 'Screen sharing could not start.',
+  'error.screen-share-cancelled': 'Screen sharing was cancelled or blocked.',
+  'error.device-lost': 'Lost the {device}: {detail}',
+  'error.unsupported': 'This browser cannot make video calls.',
+  'hint.unsupported': 'Use a current version of Chrome, Edge, Firefox or Safari.',
+  'error.no-room': 'This call has no room.',
+  'hint.no-room': 'Set the room attribute.',
+  'hint.unreachable': 'Check your connection and try again.',
+  'hint.origin-refused': "The server's owner must add {origin} to ALLOWED_ORIGINS.",
+  'hint.room-full': 'Try again when someone has left.',
+  'hint.unauthorized': 'Ask the site for a new invitation link.',
+  'error.refused': 'Could not join the call.',
+  'hint.refused': 'Try again.',
+  'error.signaling-closed': 'The connection to the call server closed.',
+  'hint.signaling-closed': 'Join again to continue.',
+  'error.turn-failed': 'TURN looks misconfigured: no relay candidate for the connection to {name} ({detail}).',
+  'hint.turn-failed': "Check the server's TURN_URLS and TURN_SECRET (and that coturn runs with the same secret), or allow direct connections.",
+  'error.negotiation-failed': 'The connection to {name} was refused by this browser ({detail}); starting it again.',
+  'error.chat-too-long': 'Messages can be at most {max} characters (this one has {length}).',
+  'error.chat-unavailable': 'Nobody is connected yet: the message was not sent.',
+
+  // ---- the Socket.IO transport
+  'signaling.unreachable': 'The call server at {url} cannot be reached.',
+  'signaling.originRefused': 'The call server at {url} does not allow this site ({origin}).',
+  'signaling.noAnswer': 'The call server did not answer.',
+  'signaling.restarting': 'The call server is restarting.',
+  'signaling.replaced': 'This call was opened again somewhere else.',
+  'signaling.serverClosed': 'The call server closed the connection.',
+  'signaling.lost': 'Lost the connection to the call server; reconnecting.',
+} as const;
+
+export type StringKey = keyof typeof en;
+export type StringParams = Record<string, string | number>;
+
+/** The catalog in use (English). */
+const catalog: Record<StringKey, string> = en;
+
+/** The text of `key` with its `{placeholders}` filled from `params` (numbers in the page's locale). */
+export function t(key: StringKey, params?: StringParams): string {
+  const text = catalog[key] ?? key;
+  return params
+    ? text.replace(/\{(\w+)\}/g, (all, name: string) => {
+        const v = params[name];
+        return v === undefined ? all : typeof v === 'number' ? v.toLocaleString() : v;
+      })
+    : text;
+}

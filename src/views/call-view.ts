@@ -1,0 +1,48 @@
+/** The whole element: banner, stage (a panel or the grid), chat, controls, live region. */
+import { html, nothing } from 'lit';
+import { t } from '../strings.js';
+import { chat } from './chat.js';
+import { controls } from './controls.js';
+import { grid } from './grid.js';
+import { banner, errorPanel, idlePanel, leftPanel, mediaErrorPanel } from './panels.js';
+import { prejoin } from './prejoin.js';
+import type { ViewActions, ViewState } from './view-context.js';
+
+function stage(s: ViewState, a: ViewActions) {
+  switch (s.call.state) {
+    case 'prejoin':
+    case 'capturing':
+      return prejoin(s, a);
+    case 'media-error':
+      return mediaErrorPanel(s, a);
+    case 'error':
+      return errorPanel(s, a);
+    case 'left':
+      return leftPanel(s, a);
+    case 'joined':
+    case 'joining':
+      return grid(s);
+    default:
+      return idlePanel(s);
+  }
+}
+
+export function callView(s: ViewState, a: ViewActions) {
+  const inCall = s.call.state === 'joined';
+  return html`
+    <div part="base" class="base">
+      ${banner(s)}
+      <div class="main">
+        <div part="stage" class="stage">
+          ${stage(s, a)}
+          ${inCall && s.audioBlocked
+            ? html`<button part="enable-audio" class="primary enable-audio" @click=${a.enableAudio}>${t('enableAudio')}</button>`
+            : nothing}
+        </div>
+        ${inCall && s.chatOpen ? chat(s, a) : nothing}
+      </div>
+      ${inCall ? controls(s, a) : nothing}
+      <div class="sr-only" role="status" aria-live="polite">${s.announcement}</div>
+    </div>
+  `;
+}

@@ -1,0 +1,67 @@
+/** The control bar (microphone, camera, screen, devices, chat, leave) and the device picker. */
+import { html, nothing } from 'lit';
+import { icon } from '../icons.js';
+import { t } from '../strings.js';
+import type { ViewActions, ViewState } from './view-context.js';
+
+export function micButton(s: ViewState, a: ViewActions, disabled = false) {
+  const m = s.call.media;
+  const on = m.microphoneOn;
+  const has = !!m.microphone;
+  return html`<button part="control mic-button" class="control device" aria-label=${t('controls.microphone')} aria-pressed=${on && has ? 'true' : 'false'}
+    title=${t(has ? (on ? 'controls.mute' : 'controls.unmute') : 'controls.noMicrophone')} ?disabled=${disabled || !has}
+    @click=${a.toggleMicrophone}>${icon(on && has ? 'mic' : 'micOff')}</button>`;
+}
+
+export function cameraButton(s: ViewState, a: ViewActions, disabled = false) {
+  const m = s.call.media;
+  const on = !!m.camera && m.cameraOn;
+  const possible = m.status === 'ready' && s.wanted.video;
+  return html`<button part="control camera-button" class="control device" aria-label=${t('controls.camera')} aria-pressed=${on ? 'true' : 'false'}
+    title=${t(on ? 'controls.cameraOff' : 'controls.cameraOn')} ?disabled=${disabled || !possible}
+    @click=${a.toggleCamera}>${icon(on ? 'cam' : 'camOff')}</button>`;
+}
+
+export function controls(s: ViewState, a: ViewActions) {
+  const m = s.call.media;
+  const sharing = !!m.screen;
+  const cams = m.devices.filter((d) => d.kind === 'videoinput');
+  const mics = m.devices.filter((d) => d.kind === 'audioinput');
+  return html`
+    <div part="controls" class="controls" role="toolbar" aria-label=${t('controls.label')}>
+      ${micButton(s, a)} ${cameraButton(s, a)}
+      ${m.canShareScreen
+        ? html`<button part="control screen-button" class="control toggle" aria-label=${t('controls.screen')} aria-pressed=${sharing ? 'true' : 'false'}
+            title=${t(sharing ? 'controls.screenStop' : 'controls.screenStart')} @click=${a.toggleScreenShare}>${icon('screen')}</button>`
+        : nothing}
+      ${cams.length + mics.length > 1
+        ? html`<button part="control devices-button" class="control toggle" aria-label=${t('controls.devices')} aria-expanded=${s.devicesOpen ? 'true' : 'false'}
+            title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>`
+        : nothing}
+      <button part="control chat-button" class="control toggle" aria-label=${s.unread ? t('controls.chatUnread', { count: s.unread }) : t('controls.chat')}
+        aria-pressed=${s.chatOpen ? 'true' : 'false'} title=${t('controls.chat')} @click=${a.toggleChat}>${icon('chat')}</button>
+      <slot name="controls"></slot>
+      <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} title=${t('controls.leave')} @click=${a.leave}>
+        ${icon('leave')}
+      </button>
+      ${s.devicesOpen ? devices(s, a, cams, mics) : nothing}
+    </div>
+  `;
+}
+
+function devices(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
+  const camId = s.call.media.camera?.getSettings().deviceId;
+  const micId = s.call.media.microphone?.getSettings().deviceId;
+  const options = (list: MediaDeviceInfo[], current: string | undefined, fallback: 'devices.cameraN' | 'devices.microphoneN') =>
+    list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || t(fallback, { n: i + 1 })}</option>`);
+  return html`
+    <div part="devices" class="row" role="group" aria-label=${t('controls.devices')}>
+      ${cams.length
+        ? html`<label class="field">${t('devices.camera')}<select part="camera-select" @change=${(e: Event) => a.useDevice('video', (e.target as HTMLSelectElement).value)}>${options(cams, camId, 'devices.cameraN')}</select></label>`
+        : nothing}
+      ${mics.length
+        ? html`<label class="field">${t('devices.microphone')}<select part="microphone-select" @change=${(e: Event) => a.useDevice('audio', (e.target as HTMLSelectElement).value)}>${options(mics, micId, 'devices.microphoneN')}</select></label>`
+        : nothing}
+    </div>
+  `;
+}

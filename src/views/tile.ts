@@ -1,0 +1,45 @@
+/** One video tile: this peer's own, or a remote peer's with its name, mute and link state. */
+import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import type { PeerSnapshot } from '../call/call-types.js';
+import { icon } from '../icons.js';
+import { t } from '../strings.js';
+import type { ViewState } from './view-context.js';
+
+const avatar = (name: string) => html`<div class="avatar"><span aria-hidden="true">${[...name.trim()][0]?.toUpperCase() ?? '?'}</span></div>`;
+
+export function selfTile(s: ViewState, selfName: string) {
+  const m = s.call.media;
+  return html`
+    <figure part="tile tile-self" class="tile" data-state="connected">
+      <video part="video" class=${m.screen ? '' : 'mirror'} ?data-screen=${!!m.screen} .srcObject=${live(m.stream)}
+        muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
+      ${!m.video ? avatar(selfName) : nothing}
+      <figcaption part="tile-label" class="label">
+        ${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
+      </figcaption>
+    </figure>
+  `;
+}
+
+function pathTitle(p: PeerSnapshot): string {
+  if (!p.path) return p.name;
+  const path = t(`path.${p.path.type}`);
+  return p.path.rtt !== undefined ? t('path.titleRtt', { name: p.name, path, rtt: p.path.rtt }) : t('path.title', { name: p.name, path });
+}
+
+export function remoteTile(s: ViewState, p: PeerSnapshot) {
+  const hasVideo = p.camera && p.stream.getVideoTracks().length > 0;
+  return html`
+    <figure part="tile tile-remote" class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} title=${pathTitle(p)}>
+      <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${live(p.stream)} .muted=${s.audioBlocked}
+        autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
+      ${!hasVideo ? avatar(p.name) : nothing}
+      <figcaption part="tile-label" class="label">
+        ${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
+        <span>${p.name}</span>
+        <span part="tile-status" class="status">${t(`link.${p.state}`)}</span>
+      </figcaption>
+    </figure>
+  `;
+}

@@ -1,0 +1,37 @@
+/**
+ * What every view reads (state) and may do (actions). Views are functions of
+ * these two: no state of their own, no access to the element.
+ */
+import type { Call } from '../call/call.js';
+import type { MediaChoice } from '../call/call-types.js';
+import type { TrackKind } from '../media/local-media.js';
+
+export interface ViewState {
+  call: Call;
+  room: string;
+  /** The display-name field's value. */
+  name: string;
+  /** What the element captures (attribute, or the user's choice after a media error). */
+  wanted: MediaChoice;
+  audioBlocked: boolean;
+  chatOpen: boolean;
+  unread: number;
+  devicesOpen: boolean;
+  announcement: string;
+}
+
+export interface ViewActions {
+  join(): void;
+  leave(): void;
+  setName(name: string): void;
+  toggleMicrophone(): void;
+  toggleCamera(): void;
+  toggleScreenShare(): void;
+  toggleDevices(): void;
+  useDevice(kind: TrackKind, deviceId: string): void;
+  toggleChat(): void;
+  submitChat(e: Event): void;
+  /** After a media error: try again with `choice` (undefined: as the attribute says). */
+  retryMedia(choice: MediaChoice | undefined): void;
+  enableAudio(): void;
+}
