@@ -28,6 +28,10 @@
  */
 import type { IceCandidate, SignalMessage } from '../signaling/adapter.js';
 import { ChatAssembler, type Envelope } from './chat-wire.js';
+import { fingerprintOf, recvonlySlots, ufragOf } from './sdp.js';
+
+// Mesh reads fingerprints through this module.
+export { fingerprintOf };
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -48,11 +52,19 @@ export interface PeerLinkEvents {
   envelope(envelope: Envelope): void;
   /** The data channel opened. */
   channelOpen(): void;
-  /** Something failed that the link cannot recover from by itself. */
+  /**
+   * Something failed that the link cannot recover from by itself. A description the
+   * browser refused comes as a {@link DescriptionRefusedError} (name `DescriptionRefused`),
+   * between `recovering` and `giveUp`.
+   */
   error(err: unknown): void;
   /** The recovery ladder is under way: `step` says which rung (for the state event). */
   recovering(step: string): void;
-  /** ICE restarts did not bring the link back: rebuild it from scratch. */
+  /**
+   * The link cannot come back on this connection (ICE restarts did not help, or the
+   * browser refused a description): rebuild it from scratch. The link does nothing
+   * more after this (no negotiation, no timers, signals ignored); its owner closes it.
+   */
   giveUp(): void;
   /** In relay-only mode, gathering ended without a single relay candidate. */
   relayMissing(detail: string): void;
@@ -122,8 +134,40 @@ export const newConnection = (iceServers: RTCIceServer[], iceTransportPolicy?: R
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
 
-const ufragOf = (sdp: string | undefined) => sdp?.match(/^a=ice-ufrag:(\S+)/m)?.[1];
-export const fingerprintOf = (sdp: string | undefined) => sdp?.match(/^a=fingerprint:(.+)$/m)?.[1]?.trim();
+/**
+ * What `events.error` gets when the browser refuses a description: the peer's offer or
+ * answer (`setRemoteDescription`), or our answer to the peer's offer. That negotiation
+ * can never complete: the offering side is left outside the `stable` state, where no
+ * negotiation (and so no ICE restart) can start. The link escalates to the rebuild rung
+ * at once. `cause` is the browser's error.
+ */
+export class DescriptionRefusedError extends Error {
+  override readonly name = 'DescriptionRefused';
+  constructor(
+    message: string,
+    /** Whose description the browser refused. */
+    readonly side: 'remote' | 'local',
+    cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** The browser's explanation, without the API-call prefixes: "A BUNDLE group contains…". */
+function shortReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const reason = message
+    .replace(/^Failed to execute '\w+' on '\w+': /, '')
+    .replace(/^Failed to set (local|remote) (offer|answer|pranswer) sdp: /i, '')
+    .split(/\.\s/)[0]!
+    .replace(/\.$/, '')
+    .trim();
+  return (reason.length > 120 ? `${reason.slice(0, 119)}…` : reason) || (err instanceof Error ? err.name : 'unknown error');
+}
+
+/** A state error: the description came at the wrong moment (a stale or duplicate answer), not refused for what it says. */
+const isStateError = (err: unknown) => err instanceof DOMException && err.name === 'InvalidStateError';
+
 /** Candidates kept while they do not match the remote description (yet). */
 const MAX_PARKED = 64;
 
@@ -151,6 +195,8 @@ export class PeerLink {
   /** Incoming signals are handled one at a time, in order. */
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** The link gave up (events.giveUp): it waits to be closed and does nothing meanwhile. */
+  #gaveUp = false;
   #events: PeerLinkEvents;
   #timings: LinkTimings;
   /** Polite side, until the first remote offer: our own offer waits. */
@@ -244,7 +290,7 @@ export class PeerLink {
   #later(ms: number, fn: () => void) {
     const t = setTimeout(() => {
       this.#timers.delete(t);
-      if (!this.#closed) fn();
+      if (!this.#closed && !this.#gaveUp) fn();
     }, ms);
     this.#timers.add(t);
     return t;
@@ -275,10 +321,8 @@ export class PeerLink {
   async #claimSlots(sdp: string) {
     const replaced: Promise<void>[] = [];
     const transceivers = this.pc.getTransceivers();
-    for (const section of sdp.split(/\r?\nm=/).slice(1)) {
-      const kind = section.slice(0, section.indexOf(' ')) as Kind;
-      const mid = section.match(/^a=mid:(\S+)/m)?.[1];
-      if (!KINDS.includes(kind) || this.#senders.has(kind) || !/^a=recvonly/m.test(section)) continue;
+    for (const { kind, mid } of recvonlySlots(sdp)) {
+      if (this.#senders.has(kind)) continue;
       const t = transceivers.find((x) => x.mid === mid);
       if (!t) continue;
       t.direction = 'sendonly';
@@ -292,7 +336,7 @@ export class PeerLink {
 
   async #negotiate() {
     const pc = this.pc;
-    if (this.#closed || this.#makingOffer || pc.signalingState !== 'stable') return;
+    if (this.#closed || this.#gaveUp || this.#makingOffer || pc.signalingState !== 'stable') return;
     try {
       this.#makingOffer = true;
       await pc.setLocalDescription();
@@ -322,7 +366,7 @@ export class PeerLink {
   }
 
   async #handle(message: SignalMessage) {
-    if (this.#closed) return;
+    if (this.#closed || this.#gaveUp) return;
     const pc = this.pc;
     if ('description' in message) {
       const description = message.description;
@@ -332,14 +376,29 @@ export class PeerLink {
       this.#ignoreOffer = !this.polite && offerCollision;
       if (this.#ignoreOffer) return;
       this.#isSettingRemoteAnswerPending = description.type === 'answer';
-      await pc.setRemoteDescription(description); // rolls our own offer back on a collision
-      this.#isSettingRemoteAnswerPending = false;
+      try {
+        await pc.setRemoteDescription(description); // rolls our own offer back on a collision
+      } catch (err) {
+        // Arrived at the wrong moment (an answer in `stable`): nothing is stuck, report it.
+        if (this.#closed || isStateError(err)) throw err;
+        // Refused for what it says: this negotiation cannot complete. The offerer waits for
+        // an answer that will not come, outside `stable`, where no ICE restart can start.
+        return this.#refused(`the peer's ${description.type} was refused`, "the peer's description was refused", 'remote', err);
+      } finally {
+        this.#isSettingRemoteAnswerPending = false;
+      }
       if (description.type === 'offer') {
-        if (this.#awaitingFirstOffer) {
-          this.#awaitingFirstOffer = false;
-          await this.#claimSlots(description.sdp);
+        try {
+          if (this.#awaitingFirstOffer) {
+            this.#awaitingFirstOffer = false;
+            await this.#claimSlots(description.sdp);
+          }
+          await pc.setLocalDescription();
+        } catch (err) {
+          if (this.#closed) return;
+          // Stuck in `have-remote-offer` just the same.
+          return this.#refused("our answer to the peer's offer was refused", 'our answer was refused', 'local', err);
         }
-        await pc.setLocalDescription();
         this.#sendDescription();
         // A peer that opened no slots for us: negotiate our own transceivers now,
         // without a collision (negotiationneeded follows).
@@ -376,6 +435,27 @@ export class PeerLink {
 
   // ------------------------------------------------------------ recovery
 
+  /**
+   * The browser refused a description: the ladder's last rung at once (ICE restarts
+   * need a `stable` signaling state, which this connection will not reach again).
+   */
+  #refused(what: string, step: string, side: 'remote' | 'local', err: unknown) {
+    const reason = shortReason(err);
+    this.#stop();
+    this.#events.recovering(`rebuilding the connection (${step}: ${reason})`);
+    this.#events.error(new DescriptionRefusedError(`${what}: ${reason}`, side, err));
+    this.#events.giveUp();
+  }
+
+  /** Before giveUp: no timer fires, no signal is handled, nothing is negotiated any more. */
+  #stop() {
+    this.#gaveUp = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#watchdog = this.#disconnectedTimer = undefined;
+    this.#parked = [];
+  }
+
   /** Restarts ICE when the link is not connected in time (the ladder's first rungs). */
   #armWatchdog() {
     if (this.#watchdog) {
@@ -393,11 +473,18 @@ export class PeerLink {
    * side's), and acts itself only if no new offer came meanwhile.
    */
   #requestRestart(reason: string) {
+    if (this.#gaveUp) return;
     const remoteUfrag = ufragOf(this.pc.remoteDescription?.sdp);
     const go = () => {
-      if (this.state === 'connected') return;
-      if (this.restarts >= this.#timings.maxRestarts) {
-        this.#events.recovering(`rebuilding the connection (${reason})`);
+      if (this.state === 'connected' || this.#gaveUp) return;
+      // Our first offer never got an answer (lost, or refused by a peer that then rebuilt
+      // its side): restartIce() would wait for a `stable` state that never comes, and
+      // rolling the offer back loses the data channel in Chromium (156: the next offer
+      // has no m=application). Only a new connection helps.
+      const unanswered = this.pc.signalingState === 'have-local-offer' && !this.pc.currentRemoteDescription;
+      if (unanswered || this.restarts >= this.#timings.maxRestarts) {
+        this.#stop();
+        this.#events.recovering(`rebuilding the connection (${unanswered ? 'our first offer was never answered' : reason})`);
         this.#events.giveUp();
         return;
       }
