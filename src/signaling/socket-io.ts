@@ -40,6 +40,8 @@ export class SocketIoSignaling implements SignalingAdapter {
   #socket: ClientSocket | undefined;
   #resume: string | undefined;
   #joined = false;
+  /** Rejects the join under way: leave() during a join settles it at once. */
+  #abortJoin: (() => void) | undefined;
 
   /** @param url the reference server, e.g. `https://call.example.com` */
   constructor(
@@ -87,11 +89,14 @@ export class SocketIoSignaling implements SignalingAdapter {
 
     const answer = await new Promise<JoinAccepted>((resolve, reject) => {
       const fail = (error: SignalingError) => {
+        if (this.#abortJoin === abort) this.#abortJoin = undefined;
         socket.off('connect', onConnect);
         socket.off('connect_error', onConnectError);
         socket.disconnect();
         reject(error);
       };
+      const abort = () => fail(new SignalingError('refused', 'left before the join completed'));
+      this.#abortJoin = abort;
       const onConnectError = (err: Error & { description?: unknown; context?: unknown }) => {
         // A refused origin comes back as HTTP 403 on the long-polling handshake.
         if (err.description === 403 || /origin not allowed/.test(String(err.message))) {
@@ -104,11 +109,15 @@ export class SocketIoSignaling implements SignalingAdapter {
         socket.off('connect_error', onConnectError);
         try {
           const a = await socket.timeout(timeout).emitWithAck('join', request);
-          if (a.ok) return resolve(a);
+          if (socket !== this.#socket) return; // left meanwhile: already rejected
+          if (a.ok) {
+            this.#abortJoin = undefined;
+            return resolve(a);
+          }
           const code = a.error.code === 'room-full' || a.error.code === 'unauthorized' ? a.error.code : 'refused';
           fail(new SignalingError(code, a.error.message));
         } catch {
-          fail(new SignalingError('unreachable', t('signaling.noAnswer')));
+          if (socket === this.#socket) fail(new SignalingError('unreachable', t('signaling.noAnswer')));
         }
       };
       if (socket.connected) void onConnect();
@@ -166,6 +175,7 @@ export class SocketIoSignaling implements SignalingAdapter {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#joined = false;
+    this.#abortJoin?.();
     if (!socket) return;
     socket.removeAllListeners();
     if (socket.connected) socket.emit('leave');

@@ -4,6 +4,7 @@
  * `handleSignal` on a later task, and a test may rewrite (or drop) a message in transit.
  */
 import { expect, waitUntil } from '@open-wc/testing';
+import { collideExtmap } from './sdp-faults.js';
 import { encodeEnvelope, MAX_CHAT_LENGTH, type Envelope } from '../../src/rtc/chat-wire.js';
 import { PeerLink, type LinkState, type LinkTimings, type LocalTracks } from '../../src/rtc/peer-link.js';
 import { sections, ufragOf } from '../../src/rtc/sdp.js';
@@ -119,15 +120,6 @@ async function bytesGrow(pc: RTCPeerConnection, kind: 'audio' | 'video', what: s
   const before = await inboundBytes(pc, kind);
   let now = before;
   await until(async () => (now = await inboundBytes(pc, kind)) > before + 1000, () => `${what}: ${kind} bytes stuck at ${now}`);
-}
-
-/** A copy of `sdp` whose first m-section maps a second URI on its first extmap id (an RTP header-extension id collision). */
-function collideExtmap(sdp: string): string {
-  const lines = sdp.split('\r\n');
-  const i = lines.findIndex((l) => l.startsWith('a=extmap:'));
-  const id = lines[i]!.match(/^a=extmap:(\d+)/)![1];
-  lines.splice(i + 1, 0, `a=extmap:${id} urn:example:peer-call:collision`);
-  return lines.join('\r\n');
 }
 
 const events = (side: Side) => side.log.map((e) => e.event);

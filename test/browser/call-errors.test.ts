@@ -1,0 +1,132 @@
+/**
+ * Errors that reach the page through the element: each one a state, a typed
+ * `peer-call-error` with a code, and words in the view.
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { allConnected, newRoom, record, shadow, signalingUrl, until, type El } from './helpers.js';
+import { collideExtmap } from './sdp-faults.js';
+import {
+  SignalingError,
+  SocketIoSignaling,
+  type PeerCallErrorEvent,
+  type SignalingAdapter,
+  type SignalingHandlers,
+  type SignalMessage,
+  type StateChangeEvent,
+} from '../../src/index.js';
+
+/** Two adapters of one in-page room; `tamper` may rewrite a message on its way. */
+function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m) => m) {
+  const members = new Map<string, SignalingHandlers>();
+  let n = 0;
+  const adapter = (): SignalingAdapter => {
+    let id = '';
+    return {
+      async join(options, handlers) {
+        id = `p${++n}`;
+        const peers = [...members.keys()].map((other) => ({ id: other, name: other }));
+        for (const h of members.values()) h.peerJoined({ id, name: options.name });
+        members.set(id, handlers);
+        return { self: { id, name: options.name }, peers };
+      },
+      send(to, message) {
+        const from = id;
+        setTimeout(() => members.get(to)?.signal(from, tamper(from, message)), 0);
+      },
+      leave() {
+        members.delete(id);
+        for (const h of members.values()) h.peerLeft(id);
+      },
+    };
+  };
+  return { adapter };
+}
+
+describe('errors the page can see', () => {
+  it('a closed signaling transport: state error, el.error with the reason and the hint, shown in the panel', async () => {
+    let handlers!: SignalingHandlers;
+    const fake: SignalingAdapter = {
+      async join(options, h) {
+        handlers = h;
+        return { self: { id: 'm', name: options.name }, peers: [] };
+      },
+      send() {},
+      leave() {},
+    };
+    const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin .signaling=${fake}></peer-call>`);
+    await until(() => el.state === 'joined', 'not joined');
+    const error = oneEvent(el, 'peer-call-error') as unknown as Promise<PeerCallErrorEvent>;
+    handlers.status('closed', 'Opened elsewhere.');
+    expect((await error).code).to.equal('signaling-closed');
+    expect(el.state).to.equal('error');
+    expect(el.error?.code).to.equal('signaling-closed');
+    expect(el.error?.message).to.equal('Opened elsewhere.');
+    expect(el.error?.hint).to.match(/Join again/);
+    await el.updateComplete;
+    const panel = shadow(el).querySelector('[part~="error"]')!.textContent!;
+    expect(panel).to.contain('Opened elsewhere.');
+    expect(panel).to.contain('Join again to continue.');
+    expect(panel).to.not.contain('Something went wrong');
+  });
+
+  it('a closed transport without a reason still says what happened', async () => {
+    let handlers!: SignalingHandlers;
+    const fake: SignalingAdapter = {
+      async join(options, h) {
+        handlers = h;
+        return { self: { id: 'm', name: options.name }, peers: [] };
+      },
+      send() {},
+      leave() {},
+    };
+    const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin .signaling=${fake}></peer-call>`);
+    await until(() => el.state === 'joined', 'not joined');
+    handlers.status('closed');
+    expect(el.error?.message).to.equal('The connection to the call server closed.');
+  });
+
+  it('a description the browser refuses: negotiation-failed for that peer, the link starts over and connects', async () => {
+    // The first offer is corrupted on its way (an RTP header-extension id collision).
+    let spoiled = false;
+    const { adapter } = hub((_from, m) => {
+      if (!('description' in m) || m.description.type !== 'offer' || spoiled) return m;
+      spoiled = true;
+      return { description: { type: 'offer', sdp: collideExtmap(m.description.sdp) } };
+    });
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div>
+      <peer-call room=${room} name="Ada" autojoin .signaling=${adapter()}></peer-call>
+      <peer-call room=${room} name="Grace" autojoin .signaling=${adapter()}></peer-call></div>`);
+    const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+    const errors = record<PeerCallErrorEvent>(a, 'peer-call-error');
+    const errorsB = record<PeerCallErrorEvent>(b, 'peer-call-error');
+    const states = record<StateChangeEvent>(a, 'peer-call-state');
+    const statesB = record<StateChangeEvent>(b, 'peer-call-state');
+    await until(() => [...errors, ...errorsB].some((e) => e.code === 'negotiation-failed'), 'no negotiation-failed error', 30_000);
+    const refused = [...errors, ...errorsB].find((e) => e.code === 'negotiation-failed')!;
+    const refuser = errors.includes(refused) ? a : b;
+    const other = refuser === a ? b : a;
+    expect(refused.peerId).to.equal(other.self!.id);
+    expect(refused.message).to.contain(other.name);
+    expect(refused.message).to.match(/refused/);
+    const linkSteps = (refuser === a ? states : statesB).filter((s) => s.subject === 'link').map((s) => s.detail ?? '');
+    const rebuilt = linkSteps.findIndex((d) => /rebuilding the connection \(the peer's description was refused/.test(d));
+    expect(rebuilt, linkSteps.join(' | ')).to.be.greaterThan(-1);
+    expect(linkSteps.slice(0, rebuilt).some((d) => /ICE restart/.test(d)), `it waited for ICE restarts first: ${linkSteps.join(' | ')}`).to.equal(false);
+    await allConnected([a, b], 60_000);
+  });
+});
+
+describe('the Socket.IO adapter', () => {
+  it('leave() during a join settles the join at once (it used to stay pending forever)', async () => {
+    const adapter = new SocketIoSignaling(await signalingUrl());
+    const noop = () => {};
+    const pending = adapter.join({ room: newRoom(), name: 'x' }, { peerJoined: noop, peerLeft: noop, signal: noop, status: noop, rejoined: noop });
+    adapter.leave();
+    const outcome = await Promise.race([
+      pending.then(() => 'resolved', (e: unknown) => (e instanceof SignalingError ? e.code : 'other')),
+      new Promise((r) => setTimeout(() => r('still pending'), 3_000)),
+    ]);
+    expect(outcome).to.equal('refused');
+  });
+});
