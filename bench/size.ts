@@ -16,6 +16,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { decode } from '@jridgewell/sourcemap-codec';
 // @ts-expect-error -- an .mjs config without types
 import { browserField, terserOptions } from '../rollup.config.mjs';
+import { buildBundlerApp, OWN_ADAPTER_APP, SOCKET_IO_APP } from './bundler-app.js';
 
 const TARGET_GZIP = 28 * 1024;
 
@@ -95,3 +96,16 @@ console.log(`\ntarget: at most ${kb(TARGET_GZIP)} gzip -> ${ours.gzip <= TARGET_
 
 console.log('\nweight by module, in context (gzip saved if its bytes were cut from the bundle):');
 for (const [name, bytes] of await byModule()) console.log(`  ${kb(bytes).padStart(8)}  ${name}`);
+
+// A bundler app (rollup with code splitting, as Vite builds for production) that imports
+// only the headless Call: with its own adapter, socket.io-client must not load at all.
+console.log('\nbundler app using the headless Call (loaded at start / fetched only by a dynamic import):');
+const SOCKET_IO = ['socket.io-client', 'engine.io-client', 'socket.io-parser', 'engine.io-parser'];
+for (const [label, app] of [['own adapter', OWN_ADAPTER_APP], ['default Socket.IO signaling', SOCKET_IO_APP]] as const) {
+  const { initial, lazy } = await buildBundlerApp(app);
+  const sio = initial.modules.filter((m) => SOCKET_IO.includes(m));
+  console.log(
+    `  ${label.padEnd(30)} start ${kb(initial.gzip).padStart(8)} gzip   lazy ${kb(lazy.gzip).padStart(8)} gzip   ` +
+      `socket.io code at start: ${sio.length ? sio.join(', ') : 'none'}; lit at start: ${initial.modules.some((m) => m.startsWith('lit') || m.startsWith('@lit')) ? 'yes' : 'no'}`,
+  );
+}

@@ -1,7 +1,7 @@
 /**
  * Which SignalingAdapter a Call uses. The Socket.IO adapter is loaded through a
  * dynamic import: a bundler app that passes its own adapter (or `local`) never
- * ships socket.io-client. The script-tag bundle inlines the import (rollup's
+ * loads socket.io-client. The script-tag bundle inlines the import (rollup's
  * inlineDynamicImports), so there it costs a microtask, not a request.
  */
 import type { SignalingAdapter } from '../signaling/adapter.js';
@@ -9,10 +9,22 @@ import { BroadcastChannelSignaling } from '../signaling/broadcast-channel.js';
 import { defaultServer } from '../default-server.js';
 import type { CallOptions } from './call-types.js';
 
-export async function resolveAdapter(options: Pick<CallOptions, 'signaling' | 'server'>): Promise<SignalingAdapter> {
-  const s = options.signaling;
+type Transport = Pick<CallOptions, 'signaling' | 'server'>;
+
+let socketIo: Promise<typeof import('../signaling/socket-io.js')> | undefined;
+
+const usesSocketIo = (o: Transport) => !o.signaling || o.signaling === 'socket.io';
+
+/** Starts loading the Socket.IO adapter when `o` will need it, so that it is there by the join. */
+export function preloadAdapter(o: Transport): void {
+  if (usesSocketIo(o)) socketIo ??= import('../signaling/socket-io.js');
+}
+
+export async function resolveAdapter(o: Transport): Promise<SignalingAdapter> {
+  const s = o.signaling;
   if (s && typeof s === 'object') return s;
   if (s === 'local') return new BroadcastChannelSignaling();
-  const { SocketIoSignaling } = await import('../signaling/socket-io.js');
-  return new SocketIoSignaling(options.server || defaultServer());
+  preloadAdapter(o);
+  const { SocketIoSignaling } = await socketIo!;
+  return new SocketIoSignaling(o.server || defaultServer());
 }

@@ -36,7 +36,7 @@ import { Mesh, type MeshEvents } from '../rtc/mesh.js';
 import { newConnection, type LinkPath } from '../rtc/peer-link.js';
 import { SignalingError, type JoinInfo, type PeerInfo, type SignalingAdapter, type SignalingHandlers, type SignalingStatus } from '../signaling/adapter.js';
 import { t } from '../strings.js';
-import { resolveAdapter } from './adapters.js';
+import { preloadAdapter, resolveAdapter } from './adapters.js';
 import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
 import { IceRefresh } from './ice-refresh.js';
@@ -92,6 +92,7 @@ export class Call extends EventTarget {
     this.#options = { ...options };
     this.#relay = relay;
     this.#reported = this.#deviceState();
+    if (options.room) preloadAdapter(this.#options);
   }
 
   // ------------------------------------------------------------ read-only state
@@ -212,7 +213,10 @@ export class Call extends EventTarget {
     const before = this.#options;
     this.#options = { ...before, ...options };
     const transport = before.signaling !== this.#options.signaling || before.server !== this.#options.server;
-    if (transport) this.#dropPrepared();
+    if (transport) {
+      this.#dropPrepared();
+      preloadAdapter(this.#options);
+    }
     const room = before.room !== this.#options.room && this.#options.room !== this.#joinedRoom;
     if (this.inCall && (transport || room)) void this.#rejoin();
   }
