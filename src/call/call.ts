@@ -9,8 +9,8 @@
  * await call.join();
  * ```
  *
- * It captures the camera and microphone (LocalMedia), joins the room through
- * a signaling adapter, and runs one link per remote peer (Mesh). Every change
+ * It captures the camera and microphone (LocalMedia) and joins the room
+ * (Session: the signaling adapter and one link per remote peer). Every change
  * of its read-only state fires `peer-call-update`; the typed events
  * (`peer-call-joined`, `peer-call-message`, `peer-call-error`, ...) are the
  * element's. Each join, preview or leave supersedes the one before: the
@@ -18,28 +18,16 @@
  * their results.
  */
 import { errorInfo, type PeerCallErrorInfo } from '../errors.js';
-import {
-  CallUpdateEvent,
-  ChatMessageEvent,
-  JoinedEvent,
-  LeftEvent,
-  PeerCallErrorEvent,
-  PeerJoinedEvent,
-  PeerLeftEvent,
-  StateChangeEvent,
-  type ChatMessage,
-  type StateSubject,
-} from '../events.js';
+import { CallUpdateEvent, ChatMessageEvent, JoinedEvent, LeftEvent, PeerCallErrorEvent, StateChangeEvent, type ChatMessage } from '../events.js';
 import { LocalMedia, type TrackKind } from '../media/local-media.js';
 import { MAX_CHAT_LENGTH } from '../rtc/chat-wire.js';
-import { Mesh, type MeshEvents } from '../rtc/mesh.js';
-import { newConnection, type LinkPath } from '../rtc/peer-link.js';
-import { SignalingError, type JoinInfo, type PeerInfo, type SignalingAdapter, type SignalingHandlers, type SignalingStatus } from '../signaling/adapter.js';
+import type { LinkPath } from '../rtc/peer-link.js';
+import { SignalingError, type PeerInfo, type SignalingAdapter, type SignalingStatus } from '../signaling/adapter.js';
 import { t } from '../strings.js';
 import { preloadAdapter, resolveAdapter } from './adapters.js';
 import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
-import { IceRefresh } from './ice-refresh.js';
+import { Session, type SessionHost } from './session.js';
 
 /** The local media as a Call shows it: read it, change it through the Call's methods. */
 export type LocalMediaState = Readonly<
@@ -60,20 +48,13 @@ export class Call extends EventTarget {
     },
   });
   #chat = new ChatLog();
-  #ice = new IceRefresh((servers) => this.#mesh?.setIceServers(servers));
-  #mesh: Mesh | undefined;
-  #adapter: SignalingAdapter | undefined;
+  /** The room being joined or joined; undefined otherwise. */
+  #session: Session | undefined;
   /** The adapter for the next join, connected ahead while the preview shows. */
   #prepared: Promise<SignalingAdapter> | undefined;
-  #joinedRoom: string | undefined;
-  #self: PeerInfo | undefined;
   #state: CallState = 'idle';
-  #signalingState: SignalingStatus | 'offline' = 'offline';
-  #signalingDetail = '';
   #error: PeerCallErrorInfo | undefined;
   #chatError: PeerCallErrorInfo | undefined;
-  /** Relay-only mode found no relay: why (for the view's banner). */
-  #relayProblem = '';
   /** Aborted when a newer join, preview or leave supersedes the current run. */
   #run = new AbortController();
   /** Track replacements on the links still in progress. */
@@ -113,12 +94,12 @@ export class Call extends EventTarget {
 
   /** The signaling connection: connected, reconnecting, closed, or offline (not joined). */
   get signalingState(): SignalingStatus | 'offline' {
-    return this.#signalingState;
+    return this.#session?.signalingState ?? 'offline';
   }
 
   /** The transport's own words about the signaling state (e.g. why it is reconnecting). */
   get signalingDetail(): string {
-    return this.#signalingDetail;
+    return this.#session?.signalingDetail ?? '';
   }
 
   /** What this call captures and sends (empty for a viewer). */
@@ -148,23 +129,12 @@ export class Call extends EventTarget {
 
   /** This peer in the room, once joined. */
   get self(): PeerInfo | undefined {
-    return this.#self;
+    return this.#session?.self;
   }
 
   /** The other peers of the room, each with its stream, link state and device state. */
   get peers(): PeerSnapshot[] {
-    return [...(this.#mesh?.peers.values() ?? [])].map((p) => ({
-      id: p.id,
-      name: p.name,
-      state: p.link.state,
-      path: p.path,
-      present: p.present,
-      stream: p.link.remoteStream,
-      microphone: p.microphone,
-      mic: p.microphone,
-      camera: p.camera,
-      screen: p.screen,
-    }));
+    return this.#session?.peers ?? [];
   }
 
   /** What went wrong, while the call shows an error (state `error` or `media-error`). */
@@ -181,7 +151,7 @@ export class Call extends EventTarget {
 
   /** Relay-only mode and no relay could be reached: the detail, else ''. */
   get relayProblem(): string {
-    return this.#relayProblem;
+    return this.#session?.relayProblem ?? '';
   }
 
   /** The chat so far (own and received messages, oldest first). */
@@ -191,16 +161,15 @@ export class Call extends EventTarget {
 
   /** The RTCPeerConnection of each remote peer (for statistics and diagnostics). */
   get connections(): ReadonlyMap<string, RTCPeerConnection> {
-    return new Map([...(this.#mesh?.peers.values() ?? [])].map((p) => [p.id, p.link.pc]));
+    return this.#session?.connections ?? new Map();
   }
 
   /**
    * Reads, from each connection's statistics, which path it uses now: `host`
    * (direct), `srflx`/`prflx` (through NAT) or `relay` (through TURN).
    */
-  async linkPaths(): Promise<Array<{ id: string; name: string; path: LinkPath | undefined }>> {
-    await this.#mesh?.refreshPaths();
-    return [...(this.#mesh?.peers.values() ?? [])].map((p) => ({ id: p.id, name: p.name, path: p.path }));
+  linkPaths(): Promise<Array<{ id: string; name: string; path: LinkPath | undefined }>> {
+    return this.#session?.linkPaths() ?? Promise.resolve([]);
   }
 
   // ------------------------------------------------------------ options
@@ -217,7 +186,8 @@ export class Call extends EventTarget {
       this.#dropPrepared();
       preloadAdapter(this.#options);
     }
-    const room = before.room !== this.#options.room && this.#options.room !== this.#joinedRoom;
+    const joinedRoom = this.#session?.joined ? this.#session.room : undefined;
+    const room = before.room !== this.#options.room && this.#options.room !== joinedRoom;
     if (this.inCall && (transport || room)) void this.#rejoin();
   }
 
@@ -254,6 +224,8 @@ export class Call extends EventTarget {
    * `error` says why, and `peer-call-error` fired).
    */
   async join(): Promise<void> {
+    // Joined already, or joining: that stay ends first (a join is never left running beside another).
+    if (this.#session) this.#closeCall();
     const run = this.#supersede();
     this.#error = undefined;
     const o = this.#options;
@@ -269,49 +241,22 @@ export class Call extends EventTarget {
     const adapterReady = this.#prepared ?? resolveAdapter(o);
     this.#prepared = undefined;
     const name = (o.name || '').trim() || t('guest');
-    let adapter: SignalingAdapter | undefined;
-    let info: JoinInfo;
-    let spare: RTCPeerConnection | undefined;
+    const m = this.#media;
+    let session: Session;
     try {
-      adapter = await adapterReady;
+      const adapter = await adapterReady;
       if (run.aborted) return adapter.leave();
-      this.#adapter = adapter;
-      const answer = adapter.join({ room: o.room, name, ...(o.token && { token: o.token }) }, this.#handlers(run));
-      // While the join is on its way: the connection for the first link (see Mesh).
-      // (A configuration it refuses is reported where the link is made.)
-      try {
-        spare = newConnection((o.iceServers ?? []) as RTCIceServer[], o.iceTransportPolicy);
-      } catch {
-        /* see above */
-      }
-      info = await answer;
+      session = this.#session = new Session(adapter, o.room, o, this.#sessionHost);
+      await session.join(name, { audio: m.microphone, video: m.video, stream: m.stream });
     } catch (err) {
-      spare?.close();
       if (run.aborted) return;
-      this.#adapter = undefined;
+      this.#session = undefined;
       return this.#failState(joinError(err));
     }
-    if (run.aborted) {
-      spare?.close();
-      return adapter.leave();
-    }
-    this.#self = info.self;
-    this.#joinedRoom = o.room;
-    this.#signalingState = 'connected';
-    this.#mesh = new Mesh({
-      self: info.self,
-      signaling: adapter,
-      iceServers: o.iceServers ?? info.iceServers ?? [],
-      ...(o.iceTransportPolicy && { iceTransportPolicy: o.iceTransportPolicy }),
-      local: { audio: this.#media.microphone, video: this.#media.video, stream: this.#media.stream },
-      spare,
-      mediaState: () => this.#mediaEnvelope(),
-      events: this.#meshEvents(),
-    });
-    for (const peer of info.peers) this.#mesh.add(peer);
-    this.#refreshIce(info.iceServersTtl);
+    // Superseded by another join (a leave closed it already): this session is not wanted.
+    if (run.aborted) return session.close();
     this.#setState('joined');
-    this.#emit(new JoinedEvent(o.room, info.self));
+    this.#emit(new JoinedEvent(o.room, session.self!));
   }
 
   /** Leaves the room: closes every connection and stops the camera and microphone. */
@@ -333,11 +278,12 @@ export class Call extends EventTarget {
     const body = String(text ?? '');
     if (!body.trim()) return false;
     if (body.length > MAX_CHAT_LENGTH) return this.#chatFailed(errorInfo('chat-too-long', { max: MAX_CHAT_LENGTH, length: body.length }));
-    const id = this.#chat.nextId(this.#self?.id);
-    const delivered = this.#mesh?.broadcast({ t: 'chat', id, text: body }) ?? 0;
+    const self = this.self;
+    const id = this.#chat.nextId(self?.id);
+    const delivered = this.#session?.broadcast({ t: 'chat', id, text: body }) ?? 0;
     if (delivered === 0) return this.#chatFailed(errorInfo('chat-unavailable'));
     this.#chatError = undefined;
-    this.#addMessage({ id, from: this.#self!.id, name: this.#self!.name, text: body, time: new Date(), own: true });
+    this.#addMessage({ id, from: self!.id, name: self!.name, text: body, time: new Date(), own: true });
     return true;
   }
 
@@ -407,64 +353,15 @@ export class Call extends EventTarget {
     if (this.#media.error) this.#fail(this.#media.error);
   }
 
-  #handlers(signal: AbortSignal): SignalingHandlers {
-    const live = () => !signal.aborted;
-    return {
-      peerJoined: (peer) => live() && this.#mesh?.add(peer),
-      peerLeft: (id, reason) => live() && this.#mesh?.left(id, reason ?? 'left'),
-      signal: (from, message) => live() && this.#mesh?.signal(from, message),
-      status: (status, detail) => {
-        if (!live()) return;
-        this.#signalingState = status;
-        this.#signalingDetail = detail ?? '';
-        this.#stateEvent('signaling', status, undefined, detail);
-        if (status === 'closed') {
-          // The transport's reason, or the catalog's; and how to go on.
-          this.#stopAll('error', errorInfo('signaling-closed', undefined, { ...(detail && { message: detail }) }));
-        }
-        this.#changed(true);
-      },
-      rejoined: (info) => {
-        if (!live() || !this.#mesh) return;
-        this.#mesh.reconcile(info.peers);
-        if (!this.#options.iceServers && info.iceServers) this.#mesh.setIceServers(info.iceServers);
-        this.#refreshIce(info.iceServersTtl);
-      },
-    };
-  }
-
-  #meshEvents(): MeshEvents {
-    return {
-      peerAdded: (p) => {
-        this.#emit(new PeerJoinedEvent({ id: p.id, name: p.name }));
-        this.#changed(true);
-      },
-      peerRemoved: (p) => {
-        this.#emit(new PeerLeftEvent({ id: p.id, name: p.name }));
-        this.#changed(true);
-      },
-      peerChanged: () => this.#changed(true),
-      linkState: (p, state, detail) => this.#stateEvent('link', state, p.id, detail),
-      relayMissing: (p, detail) => {
-        this.#relayProblem = detail;
-        this.#fail(errorInfo('turn-failed', { name: p.name, detail }, { peerId: p.id }));
-      },
-      chat: (p, id, text) => this.#addMessage({ id, from: p.id, name: p.name, text, time: new Date(), own: false }),
-      linkError: (p, err) => {
-        // The browser refused the peer's description: the link starts over (PeerLink), and the page is told.
-        if ((err as Error)?.name === 'DescriptionRefused') {
-          const detail = String(((err as Error).cause as Error | undefined)?.message ?? (err as Error).message).slice(0, 200);
-          this.#fail(errorInfo('negotiation-failed', { name: p.name, detail }, { peerId: p.id, cause: err }));
-        } else {
-          console.warn(`<peer-call>: link to ${p.id} failed`, err);
-        }
-      },
-    };
-  }
-
-  #refreshIce(ttl: number | undefined) {
-    if (!this.#options.iceServers) this.#ice.schedule(this.#adapter, ttl, this.#run.signal);
-  }
+  /** How the session reports to the Call. */
+  #sessionHost: SessionHost = {
+    emit: (event) => this.#emit(event),
+    changed: () => this.#changed(true),
+    fail: (error) => this.#fail(error),
+    chat: (message) => this.#addMessage(message),
+    closed: (error) => this.#stopAll('error', error),
+    mediaState: () => this.#mediaEnvelope(),
+  };
 
   async #rejoin() {
     this.#closeCall();
@@ -474,17 +371,10 @@ export class Call extends EventTarget {
   /** Closes the call (links, signaling), keeping local media. */
   #closeCall() {
     this.#supersede();
-    this.#ice.stop();
-    const wasIn = this.#mesh !== undefined;
-    this.#mesh?.close();
-    this.#mesh = undefined;
-    this.#adapter?.leave();
-    this.#adapter = undefined;
-    this.#signalingState = 'offline';
-    this.#relayProblem = '';
-    this.#self = undefined;
-    if (wasIn && this.#joinedRoom) this.#emit(new LeftEvent(this.#joinedRoom));
-    this.#joinedRoom = undefined;
+    const session = this.#session;
+    this.#session = undefined;
+    session?.close();
+    if (session?.joined) this.#emit(new LeftEvent(session.room));
   }
 
   #dropPrepared() {
@@ -508,12 +398,12 @@ export class Call extends EventTarget {
   }
 
   #broadcastMediaState() {
-    this.#mesh?.broadcast(this.#mediaEnvelope());
+    this.#session?.broadcast(this.#mediaEnvelope());
   }
 
   /** Every change of a track we send goes through here: the links and the peers' tiles follow. */
   #onLocalTrack(kind: TrackKind, track: MediaStreamTrack | null) {
-    const replaced = this.#mesh?.replaceTrack(kind, track);
+    const replaced = this.#session?.replaceTrack(kind, track);
     if (replaced) this.#replacing = Promise.all([this.#replacing, replaced]).then(() => {});
     this.#broadcastMediaState();
   }
@@ -564,8 +454,8 @@ export class Call extends EventTarget {
     this.dispatchEvent(new CallUpdateEvent(network));
   }
 
-  #stateEvent(subject: StateSubject, state: string, peerId?: string, detail?: string) {
-    this.#emit(new StateChangeEvent(subject, state, peerId, detail));
+  #stateEvent(subject: 'call' | 'microphone' | 'camera' | 'screen', state: string) {
+    this.#emit(new StateChangeEvent(subject, state));
   }
 
   #fail(error: PeerCallErrorInfo) {
