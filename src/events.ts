@@ -103,6 +103,8 @@ export class CallUpdateEvent extends Event {
 export class PeerCallErrorEvent extends Event {
   static readonly type = 'peer-call-error';
   readonly code: PeerCallErrorCode;
+  /** The parameters of the sentence (a device, a peer's name, a limit...): for your own wording. */
+  readonly params: Readonly<Record<string, string | number>> | undefined;
   readonly message: string;
   readonly hint: string | undefined;
   readonly peerId: string | undefined;
@@ -110,11 +112,24 @@ export class PeerCallErrorEvent extends Event {
   constructor(error: PeerCallErrorInfo) {
     super(PeerCallErrorEvent.type, init);
     this.code = error.code;
+    this.params = error.params;
     this.message = error.message;
     this.hint = error.hint;
     this.peerId = error.peerId;
     this.cause = error.cause;
   }
+}
+
+/** The events of a Call (and of the element, but for `peer-call-update`), by type. */
+export interface CallEventMap {
+  'peer-call-joined': JoinedEvent;
+  'peer-call-left': LeftEvent;
+  'peer-call-peer-joined': PeerJoinedEvent;
+  'peer-call-peer-left': PeerLeftEvent;
+  'peer-call-message': ChatMessageEvent;
+  'peer-call-state': StateChangeEvent;
+  'peer-call-error': PeerCallErrorEvent;
+  'peer-call-update': CallUpdateEvent;
 }
 
 declare global {

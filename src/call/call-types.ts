@@ -39,7 +39,10 @@ export const parseMedia = (value: string | null | undefined): MediaChoice => {
 export interface CallOptions {
   /** The room: everyone in the same room is in the same call. */
   room: string;
-  /** The reference signaling server's URL (for the `socket.io` signaling). Default: where the script came from. */
+  /**
+   * The reference signaling server's URL (for the `socket.io` signaling). Default: the origin
+   * of the `<script src=".../peer-call.js">` on the page, else the page's own origin.
+   */
   server?: string | undefined;
   /** `socket.io` (default), `local` (tabs of one browser), or any SignalingAdapter. */
   signaling?: 'socket.io' | 'local' | SignalingAdapter | undefined;

@@ -18,7 +18,16 @@
  * their results.
  */
 import { errorInfo, type PeerCallErrorInfo } from '../errors.js';
-import { CallUpdateEvent, ChatMessageEvent, JoinedEvent, LeftEvent, PeerCallErrorEvent, StateChangeEvent, type ChatMessage } from '../events.js';
+import {
+  CallUpdateEvent,
+  ChatMessageEvent,
+  JoinedEvent,
+  LeftEvent,
+  PeerCallErrorEvent,
+  StateChangeEvent,
+  type CallEventMap,
+  type ChatMessage,
+} from '../events.js';
 import { LocalMedia, type TrackKind } from '../media/local-media.js';
 import { MAX_CHAT_LENGTH } from '../rtc/chat-wire.js';
 import type { LinkPath } from '../rtc/peer-link.js';
@@ -35,6 +44,16 @@ export type LocalMediaState = Readonly<
 >;
 
 type DeviceState = Record<'microphone' | 'camera' | 'screen', boolean>;
+
+type Listener<K extends keyof CallEventMap> = ((this: Call, event: CallEventMap[K]) => unknown) | { handleEvent(event: CallEventMap[K]): unknown };
+
+/** Typed listeners: `call.addEventListener('peer-call-message', (e) => e.message.text)`. */
+export interface Call {
+  addEventListener<K extends keyof CallEventMap>(type: K, listener: Listener<K> | null, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof CallEventMap>(type: K, listener: Listener<K> | null, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
 
 export class Call extends EventTarget {
   #options: CallOptions;

@@ -4,7 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { inbound, newRoom, record, until } from './helpers.js';
-import { Call, type CallUpdateEvent, type ChatMessageEvent, type PeerJoinedEvent, type StateChangeEvent } from '../../src/index.js';
+import { Call, type CallUpdateEvent, type ChatMessageEvent, type PeerCallErrorEvent, type PeerJoinedEvent, type StateChangeEvent } from '../../src/index.js';
 
 const calls: Call[] = [];
 const make = (room: string, name: string, extra: Partial<ConstructorParameters<typeof Call>[0]> = {}) => {
@@ -42,12 +42,19 @@ describe('Call (headless)', () => {
     expect(ada.peers[0]!.stream.getTracks().map((t) => t.kind).sort()).to.deep.equal(['audio', 'video']);
     for (const c of [ada, grace]) for (const kind of ['audio', 'video'] as const) await flowing(c, kind);
 
-    const got = new Promise<ChatMessageEvent>((r) => grace.addEventListener('peer-call-message', (e) => r(e as ChatMessageEvent), { once: true }));
+    // Typed listeners (CallEventMap): no casts.
+    const got = new Promise<ChatMessageEvent>((r) => grace.addEventListener('peer-call-message', (e) => r(e), { once: true }));
     expect(ada.sendMessage('hello, headless')).to.equal(true);
     const message = (await got).message;
     expect([message.text, message.name, message.own]).to.deep.equal(['hello, headless', 'Ada', false]);
     expect(grace.messages.map((m) => m.text)).to.deep.equal(['hello, headless']);
     expect(ada.messages[0]!.own).to.equal(true);
+    // Errors carry their parameters, for a UI that words them itself.
+    const tooLong = new Promise<PeerCallErrorEvent>((r) => ada.addEventListener('peer-call-error', (e) => r(e), { once: true }));
+    expect(ada.sendMessage('x'.repeat(10_001))).to.equal(false);
+    const refused = await tooLong;
+    expect([refused.code, refused.params]).to.deep.equal(['chat-too-long', { max: 10_000, length: 10_001 }]);
+    expect(ada.chatError?.message).to.match(/at most 10,000 characters/);
 
     const states = record<StateChangeEvent>(ada, 'peer-call-state');
     expect(ada.toggleMicrophone()).to.equal(false);
@@ -77,9 +84,9 @@ describe('Call (headless)', () => {
     await mover.join();
     const waits = make(r2, 'Waits');
     await waits.join();
-    const arrived = new Promise<PeerJoinedEvent>((r) => waits.addEventListener('peer-call-peer-joined', (e) => r(e as PeerJoinedEvent), { once: true }));
+    const arrived = new Promise<string>((r) => waits.addEventListener('peer-call-peer-joined', (e) => r(e.peer.name), { once: true }));
     mover.update({ room: r2 });
-    expect((await arrived).peer.name).to.equal('Mover');
+    expect(await arrived).to.equal('Mover');
     await until(() => mover.state === 'joined' && mover.peers.length === 1 && mover.peers[0]!.state === 'connected', 'not connected in the new room');
     expect(camera.readyState, 'the camera was restarted for the move').to.equal('live');
   });
