@@ -11,6 +11,7 @@ import type { PeerCallErrorInfo } from './errors.js';
 import { StateChangeEvent, type ChatMessage } from './events.js';
 import type { TrackKind } from './media/local-media.js';
 import type { LinkPath } from './rtc/peer-link.js';
+import { iceServersConverter } from './ice-servers-attribute.js';
 import type { IceServer, PeerInfo, SignalingAdapter, SignalingStatus } from './signaling/adapter.js';
 import { styles } from './peer-call.styles.js';
 import { callView } from './views/call-view.js';
@@ -18,19 +19,6 @@ import type { ViewActions } from './views/view-context.js';
 
 export type { CallState, PeerSnapshot };
 
-const iceServersConverter = {
-  fromAttribute(value: string | null): IceServer[] | undefined {
-    if (!value) return undefined;
-    try {
-      const parsed = JSON.parse(value) as unknown;
-      return Array.isArray(parsed) ? (parsed as IceServer[]) : undefined;
-    } catch {
-      console.warn('<peer-call>: ice-servers is not valid JSON; ignored');
-      return undefined;
-    }
-  },
-  toAttribute: (value: IceServer[] | undefined) => (value ? JSON.stringify(value) : null),
-};
 
 /**
  * A peer-to-peer audio/video call with text chat for everyone who opens the
