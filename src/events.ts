@@ -132,14 +132,9 @@ export interface CallEventMap {
   'peer-call-update': CallUpdateEvent;
 }
 
+/** The element fires the Call's typed events (not `peer-call-update`, which it renders). */
+type ElementEventMap = Omit<CallEventMap, 'peer-call-update'>;
+
 declare global {
-  interface HTMLElementEventMap {
-    'peer-call-joined': JoinedEvent;
-    'peer-call-left': LeftEvent;
-    'peer-call-peer-joined': PeerJoinedEvent;
-    'peer-call-peer-left': PeerLeftEvent;
-    'peer-call-message': ChatMessageEvent;
-    'peer-call-state': StateChangeEvent;
-    'peer-call-error': PeerCallErrorEvent;
-  }
+  interface HTMLElementEventMap extends ElementEventMap {}
 }

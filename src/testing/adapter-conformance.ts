@@ -174,11 +174,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
 
   check('send(to) reaches peer "to" only: a third member does not see it', [4], async (s) => {
     const r = room();
-    const [a, b, c] = [s.peer('A'), s.peer('B'), s.peer('C')];
-    await a.join(r, 'Ada');
-    await b.join(r, 'Grace');
-    await c.join(r, 'Katherine');
-    await s.acquainted([a, b, c]);
+    const [a, b, c] = await s.gather(r, 3);
     const forB = sampleCandidate(1);
     const forC = sampleCandidate(2);
     await deliver(a, b, forB);
@@ -192,10 +188,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
 
   check('signal(from) names the sender by its id, both ways', [2, 4], async (s) => {
     const r = room();
-    const [a, b] = [s.peer('A'), s.peer('B')];
-    await a.join(r, 'Ada');
-    await b.join(r, 'Grace');
-    await s.acquainted([a, b]);
+    const [a, b] = await s.gather(r, 2);
     await deliver(a, b, sampleCandidate(3));
     await deliver(b, a, sampleCandidate(4));
     // The id B knows A by (join peers / peerJoined) is the id A's signals come from.
@@ -204,10 +197,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
 
   check('a description and a candidate arrive intact (offer, answer, candidate, end of candidates)', [4], async (s) => {
     const r = room();
-    const [a, b] = [s.peer('A'), s.peer('B')];
-    await a.join(r, 'Ada');
-    await b.join(r, 'Grace');
-    await s.acquainted([a, b]);
+    const [a, b] = await s.gather(r, 2);
     await deliver(a, b, sampleOffer('stream-a'), ' (an offer)');
     await deliver(b, a, sampleAnswer('stream-b'), ' (an answer)');
     await deliver(a, b, sampleCandidate(5), ' (a candidate)');
@@ -216,10 +206,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
 
   check('50 candidates arrive in the order sent', [4], async (s) => {
     const r = room();
-    const [a, b] = [s.peer('A'), s.peer('B')];
-    await a.join(r, 'Ada');
-    await b.join(r, 'Grace');
-    await s.acquainted([a, b]);
+    const [a, b] = await s.gather(r, 2);
     const count = 50;
     for (let n = 0; n < count; n++) a.adapter.send(b.id, sampleCandidate(n));
     await b.until(
@@ -237,11 +224,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
 
   check('leave() makes the others get peerLeft(id)', [3], async (s) => {
     const r = room();
-    const [a, b, c] = [s.peer('A'), s.peer('B'), s.peer('C')];
-    await a.join(r, 'Ada');
-    await b.join(r, 'Grace');
-    await c.join(r, 'Katherine');
-    await s.acquainted([a, b, c]);
+    const [a, b, c] = await s.gather(r, 3);
     const gone = a.id;
     a.leave();
     for (const p of [b, c]) {
@@ -434,10 +417,7 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
   if (interrupt) {
     check("after its transport is cut: reconnecting, connected, rejoined under the same id, signals flow both ways", [5], async (s) => {
       const r = room();
-      const [a, b] = [s.peer('A'), s.peer('B')];
-      await a.join(r, 'Ada');
-      await b.join(r, 'Grace');
-      await s.acquainted([a, b]);
+      const [a, b] = await s.gather(r, 2);
       await deliver(a, b, sampleCandidate(20), ' (before the cut)');
       const self = a.info!.self;
       const mark = a.calls.length;

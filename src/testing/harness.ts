@@ -211,6 +211,9 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * The peers of one check run. `cleanup()` calls leave() on every adapter the
  * run created, whether the check passed or not.
  */
+const LABELS = ['A', 'B', 'C', 'D'];
+const NAMES = ['Ada', 'Grace', 'Katherine', 'Barbara'];
+
 export class Session {
   readonly peers: SimulatedPeer[] = [];
 
@@ -228,6 +231,19 @@ export class Session {
     const p = new SimulatedPeer(label, adapter, this.timing);
     this.peers.push(p);
     return p;
+  }
+
+  /**
+   * `count` new peers (A, B, C… named Ada, Grace, Katherine…) joined to `room` one after
+   * the other, once each knows the others.
+   */
+  gather(room: string, count: 2): Promise<[SimulatedPeer, SimulatedPeer]>;
+  gather(room: string, count: 3): Promise<[SimulatedPeer, SimulatedPeer, SimulatedPeer]>;
+  async gather(room: string, count: number): Promise<SimulatedPeer[]> {
+    const group = Array.from({ length: count }, (_, i) => this.peer(LABELS[i]!));
+    for (const [i, p] of group.entries()) await p.join(room, NAMES[i]!);
+    await this.acquainted(group);
+    return group;
   }
 
   /** Waits until every peer of `group` knows every other one by id and name (rule 3). */

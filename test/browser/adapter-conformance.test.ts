@@ -8,6 +8,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { BroadcastChannelSignaling } from '../../src/signaling/broadcast-channel.js';
 import { SocketIoSignaling } from '../../src/signaling/socket-io.js';
 import type { SignalingAdapter, SignalingHandlers, SignalMessage } from '../../src/signaling/adapter.js';
+import { loadDocExample } from './doc-example.js';
 import { adapterConformanceChecks, describeAdapterConformance, ConformanceError, type AdapterConformanceCheck } from '../../src/testing/index.js';
 
 // The same server commands as helpers.ts, without importing the element along with it.
@@ -67,13 +68,6 @@ describe('conformance kit: SocketIoSignaling', () => {
   });
 });
 
-/** Loads the worked example of docs/signaling-adapters.md, exactly as written there. */
-async function loadDocExample(): Promise<{ InMemoryHub: new () => { adapter(): SignalingAdapter } }> {
-  const doc = await (await fetch('/docs/signaling-adapters.md')).text();
-  const code = doc.slice(doc.indexOf('## A worked example')).match(/```js\n([\s\S]*?)```/)![1]!;
-  const blob = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-  return import(/* @vite-ignore */ blob);
-}
 
 describe('conformance kit: the worked example of docs/signaling-adapters.md', () => {
   let hub: { adapter(): SignalingAdapter } | undefined;

@@ -1,14 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { allConnected, newRoom, shadow, until, videoArrives, type El } from './helpers.js';
+import { loadDocExample } from './doc-example.js';
 import { SignalingError, type PeerCallErrorEvent, type SignalingAdapter, type SignalingHandlers } from '../../src/index.js';
 
-/** Loads the worked example of docs/signaling-adapters.md, exactly as written there. */
-async function loadDocExample(): Promise<{ InMemoryHub: new () => { adapter(): SignalingAdapter } }> {
-  const doc = await (await fetch('/docs/signaling-adapters.md')).text();
-  const code = doc.slice(doc.indexOf('## A worked example')).match(/```js\n([\s\S]*?)```/)![1]!;
-  const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-  return import(/* @vite-ignore */ url);
-}
 
 describe('custom signaling adapters', () => {
   it('the worked example of docs/signaling-adapters.md carries a call', async () => {

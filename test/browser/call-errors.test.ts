@@ -42,19 +42,25 @@ function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m)
   return { adapter };
 }
 
+/** An element joined alone through an adapter whose handlers the test drives. */
+async function joinedAlone() {
+  let handlers!: SignalingHandlers;
+  const fake: SignalingAdapter = {
+    async join(options, h) {
+      handlers = h;
+      return { self: { id: 'm', name: options.name }, peers: [] };
+    },
+    send() {},
+    leave() {},
+  };
+  const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin .signaling=${fake}></peer-call>`);
+  await until(() => el.state === 'joined', 'not joined');
+  return { el, handlers };
+}
+
 describe('errors the page can see', () => {
   it('a closed signaling transport: state error, el.error with the reason and the hint, shown in the panel', async () => {
-    let handlers!: SignalingHandlers;
-    const fake: SignalingAdapter = {
-      async join(options, h) {
-        handlers = h;
-        return { self: { id: 'm', name: options.name }, peers: [] };
-      },
-      send() {},
-      leave() {},
-    };
-    const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin .signaling=${fake}></peer-call>`);
-    await until(() => el.state === 'joined', 'not joined');
+    const { el, handlers } = await joinedAlone();
     const error = oneEvent(el, 'peer-call-error') as unknown as Promise<PeerCallErrorEvent>;
     handlers.status('closed', 'Opened elsewhere.');
     expect((await error).code).to.equal('signaling-closed');
@@ -70,17 +76,7 @@ describe('errors the page can see', () => {
   });
 
   it('a closed transport without a reason still says what happened', async () => {
-    let handlers!: SignalingHandlers;
-    const fake: SignalingAdapter = {
-      async join(options, h) {
-        handlers = h;
-        return { self: { id: 'm', name: options.name }, peers: [] };
-      },
-      send() {},
-      leave() {},
-    };
-    const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin .signaling=${fake}></peer-call>`);
-    await until(() => el.state === 'joined', 'not joined');
+    const { el, handlers } = await joinedAlone();
     handlers.status('closed');
     expect(el.error?.message).to.equal('The connection to the call server closed.');
   });
