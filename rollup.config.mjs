@@ -1,8 +1,9 @@
 // Builds:
-//   dist/server/        the reference signaling server and its CLI (Node, bare imports)
+//   signaling-server/dist/   the reference signaling server and its CLI (the peer-call-server
+//                            package; Node, bare imports)
 //   dist/esm/           the element and adapters as ES modules with bare imports (npm users)
 //   dist/peer-call.js   the script-tag bundle: everything inside, minified, no eval
-// (dist/types/ comes from tsc -p tsconfig.build.json, custom-elements.json from cem.)
+// (dist/types/ and signaling-server/dist/types/ come from tsc, custom-elements.json from cem.)
 import { builtinModules } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -69,7 +70,7 @@ const server = {
   external: nodeExternal,
   plugins: [esbuild({ target: 'node20' })],
   output: {
-    dir: 'dist/server',
+    dir: 'signaling-server/dist',
     format: 'es',
     sourcemap: true,
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),

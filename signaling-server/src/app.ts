@@ -77,7 +77,7 @@ export interface SignalingServerOptions {
   defaultMetrics?: boolean;
   /** express "trust proxy" setting, for deployments behind a reverse proxy. */
   trustProxy?: boolean | number | string;
-  /** Package root holding demo/ and dist/. Default: this package. */
+  /** Folder holding demo/ and dist/peer-call.js. Default: what this package was built with. */
   root?: string;
 }
 
@@ -127,7 +127,13 @@ class Refused extends Error {
 
 const refusal = (code: ErrorCode, message: string): Refusal => ({ ok: false, error: { code, message } });
 
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * Where dist/peer-call.js and demo/ are: built, in this package's dist/public (copied there by
+ * the build, scripts/server-public.mjs, so the server serves the bundle of its own version);
+ * run from source (tests, development), in the repository root.
+ */
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PACKAGE_ROOT = existsSync(path.join(HERE, 'public', 'dist', 'peer-call.js')) ? path.join(HERE, 'public') : path.resolve(HERE, '..', '..');
 
 export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
   const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });

@@ -1,32 +1,82 @@
-// Checks the built package (run after `npm run build`): what npm users and script-tag
-// users get.
+// Checks the built packages (run after `npm run build`): what npm users and script-tag
+// users get from `peer-call` (the repository root), and what operators get from
+// `peer-call-server` (signaling-server/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 
+type Exports = Record<string, string | Record<string, string>>;
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
-  exports: Record<string, string | Record<string, string>>;
+  exports: Exports;
   customElements: string;
+  dependencies: Record<string, string>;
+  overrides?: unknown;
+};
+const server = JSON.parse(readFileSync('signaling-server/package.json', 'utf8')) as {
+  name: string;
+  exports: Exports;
   bin: Record<string, string>;
+  dependencies: Record<string, string>;
 };
 
-test('every path in the exports map exists', () => {
-  for (const [entry, target] of Object.entries(pkg.exports)) {
-    for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
-      assert.ok(existsSync(file), `${entry}: ${file} is missing`);
-    }
-  }
-  assert.ok(existsSync(pkg.bin['peer-call-server']!));
-  assert.match(readFileSync(pkg.bin['peer-call-server']!, 'utf8'), /^#!\/usr\/bin\/env node/);
+const targets = (exports: Exports) => Object.entries(exports).flatMap(([entry, t]) => (typeof t === 'string' ? [t] : Object.values(t)).map((file) => [entry, file] as const));
+
+test('every path in both exports maps exists', () => {
+  for (const [entry, file] of targets(pkg.exports)) assert.ok(existsSync(file), `peer-call ${entry}: ${file} is missing`);
+  for (const [entry, file] of targets(server.exports)) assert.ok(existsSync(path.join('signaling-server', file)), `peer-call-server ${entry}: ${file} is missing`);
+  const bin = path.join('signaling-server', server.bin['peer-call-server']!);
+  assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node/);
 });
 
-test('the server factory is importable by package name', async () => {
+test('the element package depends on lit and socket.io-client only; no overrides (consumers never see them)', () => {
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['lit', 'socket.io-client']);
+  assert.equal(pkg.overrides, undefined);
+  for (const name of ['express', 'socket.io', 'redis', 'pino', 'zod', 'helmet', 'jose', 'prom-client']) assert.ok(server.dependencies[name], `the server package has ${name}`);
+});
+
+test('a front-end install of peer-call pulls at most 25 packages (the closure of its dependencies in the lock)', () => {
+  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
+  // Node's resolution inside the lock: a dependency of `from` is the nearest node_modules/<name> up the tree.
+  const resolve = (from: string, name: string) => {
+    for (let dir = from; ; dir = dir.includes('/node_modules/') ? dir.slice(0, dir.lastIndexOf('/node_modules/')) : '') {
+      const key = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+      if (lock.packages[key]) return key;
+      if (!dir) return undefined;
+    }
+  };
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const p = lock.packages[key]!;
+    for (const name of Object.keys({ ...p.dependencies, ...p.optionalDependencies })) {
+      const dep = resolve(key, name);
+      if (dep) visit(dep);
+    }
+  };
+  for (const name of Object.keys(pkg.dependencies)) visit(resolve('', name)!);
+  const names = [...seen].map((k) => k.slice(k.lastIndexOf('node_modules/') + 13));
+  assert.ok(names.length + 1 <= 25, `${names.length + 1} packages: peer-call, ${names.sort().join(', ')}`);
+  for (const server of ['express', 'socket.io', 'engine.io', 'redis', '@types/node']) assert.ok(!names.includes(server), `${server} in a front-end install`);
+});
+
+test('the server is importable by package name, from ES modules and from CommonJS', async () => {
   // By name, through the exports map, as a user would (a variable: the types come from the build).
-  const specifier = 'peer-call/server';
-  const server = (await import(specifier)) as Record<string, unknown>;
-  for (const name of ['createSignalingServer', 'mintJoinToken', 'verifyJoinToken', 'turnCredentials', 'MemoryRoomStore']) {
-    assert.equal(typeof server[name], 'function', name);
-  }
+  const specifier = 'peer-call-server';
+  const esm = (await import(specifier)) as Record<string, unknown>;
+  const names = ['createSignalingServer', 'mintJoinToken', 'verifyJoinToken', 'turnCredentials', 'MemoryRoomStore'];
+  for (const name of names) assert.equal(typeof esm[name], 'function', name);
+  // CommonJS, in a plain Node (no loader hooks): require() of the ES module build (Node ≥ 20.19).
+  const cjs = spawnSync(process.execPath, ['-e', `const s = require('peer-call-server'); console.log(${JSON.stringify(names)}.map((n) => typeof s[n]).join())`], { encoding: 'utf8' });
+  assert.equal(cjs.status, 0, cjs.stderr);
+  assert.equal(cjs.stdout.trim(), names.map(() => 'function').join());
+});
+
+test('the server package carries the bundle of its own build and the demo', () => {
+  assert.deepEqual(readFileSync('signaling-server/dist/public/dist/peer-call.js'), readFileSync('dist/peer-call.js'));
+  assert.ok(existsSync('signaling-server/dist/public/demo/index.html'));
 });
 
 test('the ES module build keeps bare imports (for bundlers) and registers nothing by itself', () => {
