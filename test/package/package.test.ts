@@ -74,6 +74,28 @@ test('the server is importable by package name, from ES modules and from CommonJ
   assert.equal(cjs.stdout.trim(), names.map(() => 'function').join());
 });
 
+/** The files `npm pack` puts in a package's tarball. */
+function packed(dir: string): string[] {
+  const out = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  return (JSON.parse(out.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+}
+
+test('the tarballs: what the manifests and maps name is inside, tests and stale build files are not', () => {
+  const files = new Set(packed('.'));
+  for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'custom-elements.json', 'dist/peer-call.js', 'dist/esm/index.js', 'dist/types/src/index.d.ts']) assert.ok(files.has(f), `peer-call lacks ${f}`);
+  const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as { modules: Array<{ path: string }> };
+  for (const m of manifest.modules) assert.ok(files.has(m.path), `custom-elements.json names ${m.path}, which the tarball lacks`);
+  for (const [entry, file] of targets(pkg.exports)) assert.ok(files.has(file.replace(/^\.\//, '')), `exports ${entry}: ${file} not in the tarball`);
+  assert.ok(![...files].some((f) => f.startsWith('test/') || f.startsWith('signaling-server/') || f.startsWith('bench/')), 'tests, bench or the server in the element package');
+  const serverFiles = new Set(packed('signaling-server'));
+  for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'dist/cli.js', 'dist/index.js', 'dist/public/dist/peer-call.js', 'dist/public/demo/index.html']) assert.ok(serverFiles.has(f), `peer-call-server lacks ${f}`);
+  // Every chunk in the server's dist is imported by an entry (rollup leaves old chunks behind unless the build cleans).
+  const chunks = [...serverFiles].filter((f) => /^dist\/[^/]+\.js$/.test(f));
+  const code = chunks.map((f) => readFileSync(path.join('signaling-server', f), 'utf8')).join('\n');
+  for (const f of chunks) if (!['dist/index.js', 'dist/cli.js'].includes(f)) assert.ok(code.includes(`./${path.basename(f)}`), `${f} is imported by nothing (a stale build file)`);
+});
+
 test('the server package carries the bundle of its own build and the demo', () => {
   assert.deepEqual(readFileSync('signaling-server/dist/public/dist/peer-call.js'), readFileSync('dist/peer-call.js'));
   assert.ok(existsSync('signaling-server/dist/public/demo/index.html'));
