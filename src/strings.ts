@@ -139,6 +139,9 @@ export const en = {
   'signaling.unreachable': 'The call server at {url} cannot be reached.',
   'signaling.originRefused': 'The call server at {url} does not allow this site ({origin}).',
   'signaling.noAnswer': 'The call server did not answer.',
+  'signaling.noServer':
+    'No call server is set: peer-call was not loaded from a <script> tag that names one, so it tried this page’s own address ({url}), and no peer-call server answered there.',
+  'hint.noServer': 'Set the server attribute (or the Call’s server option) to the URL of your peer-call-server, e.g. server="https://call.example.com".',
   'signaling.restarting': 'The call server is restarting.',
   'signaling.replaced': 'This call was opened again somewhere else.',
   'signaling.serverClosed': 'The call server closed the connection.',

@@ -26,5 +26,7 @@ export async function resolveAdapter(o: Transport): Promise<SignalingAdapter> {
   if (s === 'local') return new BroadcastChannelSignaling();
   preloadAdapter(o);
   const { SocketIoSignaling } = await socketIo!;
-  return new SocketIoSignaling(o.server || defaultServer());
+  if (o.server) return new SocketIoSignaling(o.server);
+  const { url, guessed } = defaultServer();
+  return new SocketIoSignaling(url, { guessedServer: guessed });
 }

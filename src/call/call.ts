@@ -493,7 +493,7 @@ export class Call extends EventTarget {
 function joinError(err: unknown): PeerCallErrorInfo {
   if (err instanceof SignalingError) {
     const params = err.code === 'origin-refused' ? { origin: location.origin } : undefined;
-    return errorInfo(err.code, params, { message: err.message, cause: err, ...(err.code === 'refused' && { hintKey: null }) });
+    return errorInfo(err.code, params, { message: err.message, cause: err, ...(err.hint ? { hint: err.hint } : err.code === 'refused' && { hintKey: null }) });
   }
   return errorInfo('refused', undefined, { cause: err });
 }

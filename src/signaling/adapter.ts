@@ -103,6 +103,8 @@ export class SignalingError extends Error {
   constructor(
     readonly code: SignalingErrorCode,
     message: string,
+    /** What the user (or the developer) can do, when the transport knows better than the code's usual hint. */
+    readonly hint?: string,
   ) {
     super(message);
   }

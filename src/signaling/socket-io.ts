@@ -23,6 +23,12 @@ export interface SocketIoSignalingOptions {
   timeoutMs?: number;
   /** Longest wait between reconnection attempts, in ms. Default 5 s. */
   reconnectionDelayMax?: number;
+  /**
+   * The URL is a guess (no `server` was set and no peer-call.js script tag named one): when
+   * nothing answers there, the error says that the server is not configured, not that the
+   * network is down.
+   */
+  guessedServer?: boolean;
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -101,6 +107,10 @@ export class SocketIoSignaling implements SignalingAdapter {
         // A refused origin comes back as HTTP 403 on the long-polling handshake.
         if (err.description === 403 || /origin not allowed/.test(String(err.message))) {
           fail(new SignalingError('origin-refused', t('signaling.originRefused', { url: this.url, origin: location.origin })));
+        } else if (this.options.guessedServer) {
+          const error = new SignalingError('unreachable', t('signaling.noServer', { url: this.url }), t('hint.noServer'));
+          console.warn(`<peer-call>: ${error.message} ${error.hint}`);
+          fail(error);
         } else {
           fail(new SignalingError('unreachable', t('signaling.unreachable', { url: this.url })));
         }

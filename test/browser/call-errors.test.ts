@@ -113,6 +113,39 @@ describe('errors the page can see', () => {
   });
 });
 
+describe('a page that set no server', () => {
+  it('no server attribute and no peer-call.js script tag: the error and the console say the server is not set', async () => {
+    // The test page loads peer-call as a module, as a bundler app does; its origin has no peer-call server.
+    expect(document.querySelector('script[src$="/peer-call.js"]')).to.equal(null);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin></peer-call>`);
+      const e = (await oneEvent(el, 'peer-call-error')) as unknown as PeerCallErrorEvent;
+      expect(e.code).to.equal('unreachable');
+      expect(e.message).to.contain('No call server is set');
+      expect(e.message).to.contain(location.origin);
+      expect(e.hint).to.match(/server attribute/);
+      expect(e.hint).to.not.match(/check your connection/i);
+      expect(el.state).to.equal('error');
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part~="error"]')!.textContent).to.contain('No call server is set');
+      expect(warnings.some((w) => w.includes('No call server is set'))).to.equal(true);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('an explicit server that does not answer is still a network problem', async () => {
+    const el = await fixture<El>(html`<peer-call room=${newRoom()} autojoin server="http://127.0.0.1:9"></peer-call>`);
+    const e = (await oneEvent(el, 'peer-call-error')) as unknown as PeerCallErrorEvent;
+    expect(e.code).to.equal('unreachable');
+    expect(e.message).to.contain('cannot be reached');
+    expect(e.hint).to.match(/check your connection/i);
+  });
+});
+
 describe('the Socket.IO adapter', () => {
   it('leave() during a join settles the join at once (it used to stay pending forever)', async () => {
     const adapter = new SocketIoSignaling(await signalingUrl());
