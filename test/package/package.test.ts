@@ -96,6 +96,13 @@ test('the tarballs: what the manifests and maps name is inside, tests and stale 
   for (const f of chunks) if (!['dist/index.js', 'dist/cli.js'].includes(f)) assert.ok(code.includes(`./${path.basename(f)}`), `${f} is imported by nothing (a stale build file)`);
 });
 
+test('docs/element-reference.md is what custom-elements.json says (npm run docs:reference)', () => {
+  const check = spawnSync(process.execPath, ['scripts/element-reference.mjs', '--check'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  const reference = readFileSync('docs/element-reference.md', 'utf8');
+  for (const word of ['`camera-off`', '`peer-call-message`', '`mic-button`', '`--peer-call-accent`', '`controls`', '`toggleMicrophone(on?)`']) assert.ok(reference.includes(word), word);
+});
+
 test('the server package carries the bundle of its own build and the demo', () => {
   assert.deepEqual(readFileSync('signaling-server/dist/public/dist/peer-call.js'), readFileSync('dist/peer-call.js'));
   assert.ok(existsSync('signaling-server/dist/public/demo/index.html'));
