@@ -80,7 +80,7 @@ const server = {
 const isBare = (id) => !(id.startsWith('.') || id.startsWith('/') || id.startsWith('\0'));
 
 const library = {
-  input: { index: 'src/index.ts', define: 'src/peer-call.ts', 'testing/index': 'src/testing/index.ts' },
+  input: { index: 'src/index.ts', define: 'src/peer-call.ts', react: 'src/react.ts', 'testing/index': 'src/testing/index.ts' },
   external: isBare,
   plugins: [minifyHTML({ include: ['src/**/*.ts'], failOnError: true }), esbuild({ target: 'es2022' })],
   output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
