@@ -18,7 +18,8 @@ import { decode } from '@jridgewell/sourcemap-codec';
 import { browserField, terserOptions } from '../rollup.config.mjs';
 import { buildBundlerApp, OWN_ADAPTER_APP, SOCKET_IO_APP } from './bundler-app.js';
 
-const TARGET_GZIP = 28 * 1024;
+/** The product's budget for the first load of the script-tag bundle, with everything. */
+const BUDGET_GZIP = 40 * 1024;
 
 function measure(code: Buffer) {
   return {
@@ -92,7 +93,7 @@ const rows = [
   ['ratio bundle / floor', (ours.raw / base.raw).toFixed(2), (ours.gzip / base.gzip).toFixed(2), (ours.brotli / base.brotli).toFixed(2)],
 ];
 for (const r of rows) console.log(r[0]!.padEnd(34), ...r.slice(1).map((c) => c!.padStart(9)));
-console.log(`\ntarget: at most ${kb(TARGET_GZIP)} gzip -> ${ours.gzip <= TARGET_GZIP ? 'met' : `not met (${kb(ours.gzip - TARGET_GZIP)} over)`}`);
+console.log(`\nbudget: at most ${kb(BUDGET_GZIP)} gzip for the first load -> ${ours.gzip <= BUDGET_GZIP ? `met (${kb(BUDGET_GZIP - ours.gzip)} left)` : `not met (${kb(ours.gzip - BUDGET_GZIP)} over)`}`);
 
 console.log('\nweight by module, in context (gzip saved if its bytes were cut from the bundle):');
 for (const [name, bytes] of await byModule()) console.log(`  ${kb(bytes).padStart(8)}  ${name}`);
