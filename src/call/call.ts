@@ -220,8 +220,11 @@ export class Call extends EventTarget {
   /**
    * Shows the room before joining: captures camera and microphone for a preview
    * (as `media` says) and connects to signaling ahead, so that joining is one message.
+   * Called in a call, it leaves the room first.
    */
   async preview(): Promise<void> {
+    // From a call: leave the room (the camera and microphone stay for the preview).
+    if (this.#session) this.#closeCall();
     const run = this.#supersede();
     this.#error = undefined;
     if (!this.#options.room) return this.#setState('idle');
