@@ -6,9 +6,11 @@
  *
  * Claims: `room` (required, the exact room the token admits to), `exp`
  * (required, expiry in Unix seconds), `name` (optional: when present it is the
- * display name the server announces, overriding the client's own claim).
+ * display name the server announces, overriding the client's own claim; it
+ * must follow the rules of a typed name, or the token is refused).
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
+import { checkName } from './validate.js';
 
 export interface JoinTokenClaims {
   room: string;
@@ -45,8 +47,11 @@ export async function verifyJoinToken(secret: string, token: string, room: strin
       requiredClaims: ['exp', 'room'],
     });
     if (payload['room'] !== room) return { ok: false, message: 'the token is for another room' };
-    const name = payload['name'];
-    return { ok: true, claims: { room, ...(typeof name === 'string' ? { name } : {}) } };
+    if (payload['name'] === undefined) return { ok: true, claims: { room } };
+    // The same rules as a typed name: a token minted from user input must not carry what a join may not.
+    const name = checkName(payload['name']);
+    if (!name.ok) return { ok: false, message: `the token's name claim is refused (${name.message})` };
+    return { ok: true, claims: { room, ...(name.value && { name: name.value }) } };
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, message: 'the token has expired' };
     if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, message: 'the token signature is invalid' };

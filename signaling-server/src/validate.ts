@@ -61,13 +61,29 @@ export const signalSchema = z
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/** The longest refusal message: a refusal names the first problem, never the payload. */
+export const MAX_REFUSAL = 200;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** A key or path segment as a refusal may quote it: short, printable, JSON-quoted. */
+const quote = (key: PropertyKey) => JSON.stringify(clip(String(key).replace(/[\p{Cc}\p{Cf}]/gu, '?'), 32));
+
 function parse<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  // One readable line: the first problem, with where it is.
+  // One readable line: the first problem, with where it is; bounded, whatever the payload.
   const issue = result.error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return { ok: false, message: `${where}${issue?.message ?? 'invalid payload'}` };
+  const where = issue?.path.length ? `${issue.path.map((k) => (typeof k === 'number' ? k : quote(k).slice(1, -1))).join('.')}: ` : '';
+  let what = issue?.message ?? 'invalid payload';
+  if (issue?.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    what = `unknown key ${quote(keys[0] ?? '')}${keys.length > 1 ? ` (and ${keys.length - 1} more)` : ''}`;
+  }
+  return { ok: false, message: clip(`${where}${what}`, MAX_REFUSAL) };
+}
+
+/** A display name as the join rules accept it (trimmed), or why not: for names that come from elsewhere (a token). */
+export function checkName(name: unknown): Parsed<string> {
+  return parse(peerName, name);
 }
 
 export const parseJoin = (input: unknown): Parsed<JoinRequest> => parse(joinSchema, input);
