@@ -1,19 +1,26 @@
 /**
- * createSignalingServer(): the reference signaling server for peer-call,
- * built but not listening. It serves the demo and the script-tag bundle over
- * express and speaks wire protocol v1 (src/signaling/protocol.ts,
- * docs/protocol.md) over Socket.IO.
+ * The reference signaling server for peer-call: it speaks wire protocol v1
+ * (src/signaling/protocol.ts, docs/protocol.md) over Socket.IO and serves the
+ * script-tag bundle (script.ts) over express.
+ *
+ *   createSignalingServer(options)   a server of its own, built but not listening:
+ *                                    demo pages and security headers (CSP) on by default
+ *   attachSignaling(httpServer, options)
+ *                                    Socket.IO on the host's own HTTP server, and an express
+ *                                    router to mount (the script, /healthz, /metrics); no demo,
+ *                                    no headers on anything but its own responses
  *
  * The server only relays small metadata between members of one room; media
  * never passes through it.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
@@ -33,6 +40,7 @@ import { isOriginAllowed, normaliseOriginEntry, type OriginPolicy } from './orig
 import { MessageRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { MemoryRoomStore, StoreUnavailable, type RoomStore } from './rooms.js';
 import { createRedisScaleOut, type RedisScaleOut, type RedisScaleOutOptions } from './redis.js';
+import { scriptRoutes } from './script.js';
 import { verifyJoinToken } from './tokens.js';
 import { turnCredentials, type TurnOptions } from './turn.js';
 import { parseJoin, parseSignal } from './validate.js';
@@ -75,8 +83,20 @@ export interface SignalingServerOptions {
   metricsToken?: string;
   /** Collect Node.js process metrics too. Default true. */
   defaultMetrics?: boolean;
-  /** express "trust proxy" setting, for deployments behind a reverse proxy. */
+  /** express "trust proxy" setting, for deployments behind a reverse proxy (createSignalingServer only: an embedding app has its own). */
   trustProxy?: boolean | number | string;
+  /**
+   * Serve the demo pages (demo/: the call page at `/`, local.html, ...).
+   * Default: true for createSignalingServer, false for attachSignaling.
+   */
+  demo?: boolean;
+  /**
+   * helmet's headers with the demo's strict CSP (`script-src 'self'`, ...).
+   * createSignalingServer (default true) sets them on every response of its
+   * app; attachSignaling (default false) only on the responses of its router,
+   * never on the host's own routes.
+   */
+  securityHeaders?: boolean;
   /** Folder holding demo/ and dist/peer-call.js. Default: what this package was built with. */
   root?: string;
 }
@@ -94,6 +114,31 @@ export interface SignalingServer {
   /**
    * Graceful shutdown: tells every client (`server-shutdown`, so they
    * reconnect and resume), closes connections and the HTTP server.
+   */
+  close(): Promise<void>;
+}
+
+/** What attachSignaling() takes: the server's options, less the app-wide ones. */
+export type AttachSignalingOptions = Omit<SignalingServerOptions, 'trustProxy'>;
+
+/** Signaling attached to a host's HTTP server (attachSignaling). */
+export interface AttachedSignaling {
+  /**
+   * express router to mount where the host likes (`app.use(router)`, or
+   * `app.use('/call', router)`): /peer-call.js, /peer-call.<hash>.js, their
+   * source maps, /peer-call.json, /healthz, /metrics (and the demo pages with
+   * `demo: true`). It passes every other request on untouched.
+   */
+  router: Router;
+  io: Server<ClientToServerEvents, ServerToClientEvents>;
+  metrics: Metrics;
+  logger: Logger;
+  /** This node's id when scaled out through Redis. */
+  nodeId?: string;
+  /**
+   * Graceful shutdown of signaling: tells every client (`server-shutdown`),
+   * closes their connections and refuses new ones. The host's HTTP server is
+   * left running: close it yourself.
    */
   close(): Promise<void>;
 }
@@ -135,9 +180,83 @@ const refusal = (code: ErrorCode, message: string): Refusal => ({ ok: false, err
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PACKAGE_ROOT = existsSync(path.join(HERE, 'public', 'dist', 'peer-call.js')) ? path.join(HERE, 'public') : path.resolve(HERE, '..', '..');
 
+/** helmet's headers and the demo pages' CSP. */
+const SECURITY_HEADERS: Parameters<typeof helmet>[0] = {
+  // The script-tag bundle is meant to be loaded by pages on other origins.
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  // TLS (and so HSTS) belongs to the reverse proxy in front of this server.
+  strictTransportSecurity: false,
+  contentSecurityPolicy: {
+    directives: {
+      // Plain-http LAN and localhost deployments must keep working.
+      'upgrade-insecure-requests': null,
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'media-src': ["'self'", 'blob:'],
+      'style-src': ["'self'"],
+    },
+  },
+};
+
+/** A server of its own: its express app (demo and headers on by default) and HTTP server, not listening yet. */
 export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
+  const signaling = createSignaling(options, 'createSignalingServer');
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  // The app is ours: the headers go on every response, routes added to it later included.
+  if (options.securityHeaders ?? true) app.use(helmet(SECURITY_HEADERS));
+  app.use(signaling.routes({ demo: options.demo ?? true, securityHeaders: false }));
+  const httpServer = createServer(app);
+  signaling.io.attach(httpServer);
+  const { io, metrics, logger, nodeId } = signaling;
+  return {
+    app,
+    httpServer,
+    io,
+    metrics,
+    logger,
+    ...(nodeId !== undefined && { nodeId }),
+    listen(port = 0, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    close: () => signaling.close(httpServer),
+  };
+}
+
+/**
+ * Signaling on the host's own HTTP server: Socket.IO attached to it (at
+ * /socket.io/, with the origin checks), and a router for the host to mount.
+ * Nothing else of the host's is touched: no demo at `/` and no headers on its
+ * routes unless asked (`demo`, `securityHeaders`), and close() leaves its
+ * server running.
+ */
+export function attachSignaling(httpServer: HttpServer | HttpsServer, options: AttachSignalingOptions = {}): AttachedSignaling {
+  const signaling = createSignaling(options, 'attachSignaling');
+  signaling.io.attach(httpServer);
+  const { io, metrics, logger, nodeId } = signaling;
+  return {
+    router: signaling.routes({ demo: options.demo ?? false, securityHeaders: options.securityHeaders ?? false }),
+    io,
+    metrics,
+    logger,
+    ...(nodeId !== undefined && { nodeId }),
+    close: () => signaling.close(),
+  };
+}
+
+/** Everything but the HTTP server: the Socket.IO server (not attached yet), the room logic, the routes. */
+function createSignaling(options: SignalingServerOptions, caller: string) {
   const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
-  if (options.store && options.redis) throw new Error('createSignalingServer: give either store or redis, not both');
+  if (options.store && options.redis) throw new Error(`${caller}: give either store or redis, not both`);
   let rooms = 0;
   const metrics = createMetrics({
     defaultMetrics: options.defaultMetrics ?? true,
@@ -165,67 +284,68 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let closing = false;
 
   // ---------------------------------------------------------------- HTTP
-  const app = express();
-  app.disable('x-powered-by');
-  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
-  app.use(
-    helmet({
-      // The script-tag bundle is meant to be loaded by pages on other origins.
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      // TLS (and so HSTS) belongs to the reverse proxy in front of this server.
-      strictTransportSecurity: false,
-      contentSecurityPolicy: {
-        directives: {
-          // Plain-http LAN and localhost deployments must keep working.
-          'upgrade-insecure-requests': null,
-          'default-src': ["'self'"],
-          'script-src': ["'self'"],
-          'connect-src': ["'self'"],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'media-src': ["'self'", 'blob:'],
-          'style-src': ["'self'"],
-        },
-      },
-    }),
-  );
+  /**
+   * The routes, for any app to mount anywhere. With `securityHeaders`, helmet
+   * runs on these routes only: a request they do not answer goes on without them.
+   */
+  function routes({ demo, securityHeaders }: { demo: boolean; securityHeaders: boolean }): Router {
+    const router = Router();
+    const secure: RequestHandler[] = [];
+    let secureStatic: ((res: express.Response) => void) | undefined;
+    if (securityHeaders) {
+      const headers = helmet(SECURITY_HEADERS);
+      secure.push(headers);
+      secureStatic = (res) => headers(res.req, res, () => {});
+    }
 
-  // 503 while shutting down, or while this node cannot reach Redis (it can
-  // then serve no join): a load balancer sends newcomers to another node.
-  app.get('/healthz', (_req, res) => {
-    const redisDown = scaleOut !== undefined && !scaleOut.isUp();
-    const status = closing ? 'shutting-down' : redisDown ? 'redis-unavailable' : 'ok';
-    res.status(status === 'ok' ? 200 : 503).json({
-      status,
-      sockets: io.engine.clientsCount,
-      ...(scaleOut && { node: scaleOut.nodeId, redis: redisDown ? 'down' : 'up' }),
+    // 503 while shutting down, or while this node cannot reach Redis (it can
+    // then serve no join): a load balancer sends newcomers to another node.
+    router.get('/healthz', ...secure, (_req, res) => {
+      const redisDown = scaleOut !== undefined && !scaleOut.isUp();
+      const status = closing ? 'shutting-down' : redisDown ? 'redis-unavailable' : 'ok';
+      res.status(status === 'ok' ? 200 : 503).json({
+        status,
+        sockets: io.engine.clientsCount,
+        ...(scaleOut && { node: scaleOut.nodeId, redis: redisDown ? 'down' : 'up' }),
+      });
     });
-  });
 
-  app.get('/metrics', async (req, res) => {
-    if (options.metricsToken && req.get('authorization') !== `Bearer ${options.metricsToken}`) {
-      res.status(401).type('text/plain').send('metrics require a bearer token\n');
-      return;
+    router.get('/metrics', ...secure, async (req, res) => {
+      if (options.metricsToken && req.get('authorization') !== `Bearer ${options.metricsToken}`) {
+        res.status(401).type('text/plain').send('metrics require a bearer token\n');
+        return;
+      }
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+
+    router.use(scriptRoutes({ file: path.join(root, 'dist', 'peer-call.js'), before: secure }));
+
+    // Engine.IO answers /socket.io/ before express sees it, on the server it is
+    // attached to; a request that gets here came in through another one.
+    router.all(/^\/socket\.io\//, (req, res, next) => {
+      if (req.baseUrl !== '') return next();
+      logger.warn('a Socket.IO request reached the router: signaling is not attached to this HTTP server');
+      res
+        .status(500)
+        .type('text/plain')
+        .send('peer-call: signaling is not attached to the HTTP server that received this request; use attachSignaling(httpServer)\n');
+    });
+
+    if (demo) {
+      router.use(
+        express.static(path.join(root, 'demo'), {
+          index: 'index.html',
+          extensions: ['html'],
+          ...(secureStatic && { setHeaders: secureStatic }),
+        }),
+      );
     }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-
-  const bundle = path.join(root, 'dist', 'peer-call.js');
-  app.get(['/peer-call.js', '/peer-call.js.map'], (req, res) => {
-    const file = req.path.endsWith('.map') ? `${bundle}.map` : bundle;
-    if (!existsSync(file)) {
-      res.status(404).type('text/plain').send(`${req.path} has not been built: run "npm run build"\n`);
-      return;
-    }
-    // A module script (<script type="module">) from another origin needs CORS.
-    res.set('Access-Control-Allow-Origin', '*');
-    res.sendFile(file, { maxAge: '5m' });
-  });
-
-  app.use(express.static(path.join(root, 'demo'), { index: 'index.html', extensions: ['html'] }));
+    return router;
+  }
 
   // ---------------------------------------------------------------- Socket.IO
-  const httpServer = createServer(app);
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+  // Attached to an HTTP server by createSignalingServer or attachSignaling.
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>({
     serveClient: false,
     maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
     pingInterval: options.pingIntervalMs ?? 10_000,
@@ -236,6 +356,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     cors: { origin: '*' },
     ...(scaleOut && { adapter: scaleOut.adapter }),
     allowRequest(req, callback) {
+      // Attached to a host's server, Engine.IO stays on it after close(): refuse.
+      if (closing) return callback('server shutting down', false);
       if (isOriginAllowed(req.headers.origin, req.headers.host, originPolicy)) return callback(null, true);
       metrics.refused.inc({ reason: 'forbidden-origin' });
       logger.warn({ origin: req.headers.origin }, 'refused a connection from an origin that is not allowed');
@@ -442,22 +564,13 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   });
 
   return {
-    app,
-    httpServer,
     io,
     metrics,
     logger,
-    ...(nodeId !== undefined && { nodeId }),
-    listen(port = 0, host) {
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve(httpServer.address() as AddressInfo);
-        });
-      });
-    },
-    async close() {
+    nodeId,
+    routes,
+    /** Graceful shutdown; closes `ownServer` too (ours), never a host's. */
+    async close(ownServer?: HttpServer): Promise<void> {
       if (closing) return;
       closing = true;
       // Only this node's clients: with a cluster adapter io.emit would reach all nodes.
@@ -466,12 +579,19 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       graceTimers.clear();
       // Give the notice a moment to be flushed before the transports close.
       await new Promise((r) => setTimeout(r, 50));
-      const closed = io.close();
-      // Keep-alive HTTP connections would hold close() open.
-      httpServer.closeIdleConnections();
-      const force = setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
-      await closed;
-      clearTimeout(force);
+      if (ownServer) {
+        // io.close() closes the HTTP server it is attached to as well.
+        const closed = io.close();
+        // Keep-alive HTTP connections would hold close() open.
+        ownServer.closeIdleConnections();
+        const force = setTimeout(() => ownServer.closeAllConnections(), 2_000).unref();
+        await closed;
+        clearTimeout(force);
+      } else {
+        // What io.close() does, less closing the host's server.
+        io.engine.close();
+        await io.of('/').adapter.close();
+      }
       await store.close();
       await scaleOut?.close();
     },

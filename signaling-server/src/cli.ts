@@ -63,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig(process.env, flags);
   const logger = pino({ level: config.logLevel });
-  const server = createSignalingServer({ ...config.server, logger });
+  // The command is the whole site: the demo pages, and the headers (CSP) that protect them.
+  const server = createSignalingServer({ ...config.server, demo: true, securityHeaders: true, logger });
   const address = await server.listen(config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const shown = ['0.0.0.0', '[::]'].includes(host) ? 'localhost' : host;

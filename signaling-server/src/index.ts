@@ -1,6 +1,6 @@
 /** The reference signaling server, as a library. */
-export { createSignalingServer, peerIdFromResume } from './app.js';
-export type { SignalingServer, SignalingServerOptions } from './app.js';
+export { attachSignaling, createSignalingServer, peerIdFromResume } from './app.js';
+export type { AttachedSignaling, AttachSignalingOptions, SignalingServer, SignalingServerOptions } from './app.js';
 export { mintJoinToken, verifyJoinToken } from './tokens.js';
 export type { JoinTokenClaims, MintOptions } from './tokens.js';
 export { turnCredentials } from './turn.js';

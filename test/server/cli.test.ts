@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { Client, sleep } from './helpers.js';
+import { Client, rawRequest, sleep } from './helpers.js';
 import { verifyJoinToken } from '../../signaling-server/src/index.js';
 
 const CLI = ['--import', 'tsx', 'signaling-server/src/cli.ts'];
@@ -110,6 +110,30 @@ describe('peer-call-server command', () => {
     const all = JSON.stringify(server.logs);
     assert.match(all, /"msg":"joined"/, 'debug logs were not written');
     assert.doesNotMatch(all, /secret-sdp-line/);
+  });
+
+  test('serves the demo at / with its CSP, and the script compressed and cacheable', async () => {
+    const server = await startCli();
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      const home = await fetch(`${url}/`);
+      assert.equal(home.status, 200);
+      assert.match(await home.text(), /<peer-call/);
+      assert.match(home.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+      assert.equal(home.headers.get('x-powered-by'), null);
+      const script = await rawRequest(`${url}/peer-call.js`, { 'accept-encoding': 'br, gzip' });
+      assert.equal(script.status, 200);
+      assert.equal(script.headers['content-encoding'], 'br');
+      assert.equal(script.headers['cache-control'], 'public, max-age=300');
+      assert.match(String(script.headers['etag']), /^"[0-9a-f]{16}-br"$/);
+      const hashed = /^<(\/peer-call\.[0-9a-f]{16}\.js)>; rel="canonical"$/.exec(String(script.headers['link']))![1]!;
+      const immutable = await rawRequest(`${url}${hashed}`, { 'accept-encoding': 'br' });
+      assert.equal(immutable.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.ok(immutable.body.equals(script.body));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   test('token mints a join token the server accepts', async () => {

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../../signaling-server/src/index.js';
@@ -129,3 +130,24 @@ export async function pair(url: string, room: string) {
 }
 
 export const offer = (sdp = 'v=0\r\n') => ({ type: 'offer' as const, sdp });
+
+export interface RawResponse {
+  status: number;
+  headers: import('node:http').IncomingHttpHeaders;
+  /** The body as it came over the wire (not decompressed, unlike fetch). */
+  body: Buffer;
+}
+
+/** A GET (or HEAD) with node:http, which neither adds Accept-Encoding nor decompresses. */
+export function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
