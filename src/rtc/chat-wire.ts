@@ -12,10 +12,10 @@ export const MAX_CHAT_LENGTH = 10_000;
  * may split a surrogate pair; JSON.stringify escapes the halves and the join
  * restores the pair.)
  */
-const FRAME_CHARS = 4_096;
-const MAX_CHUNKS = Math.ceil((MAX_CHAT_LENGTH * 1.2) / FRAME_CHARS) + 2;
+export const FRAME_CHARS = 4_096;
+export const MAX_CHUNKS = Math.ceil((MAX_CHAT_LENGTH * 1.2) / FRAME_CHARS) + 2;
 /** Partially received messages held at once per link (defence against a misbehaving peer). */
-const MAX_PARTIALS = 4;
+export const MAX_PARTIALS = 4;
 
 export type Envelope =
   | { t: 'chat'; id: string; text: string }
