@@ -66,7 +66,7 @@ test('the server is importable by package name, from ES modules and from CommonJ
   // By name, through the exports map, as a user would (a variable: the types come from the build).
   const specifier = 'peer-call-server';
   const esm = (await import(specifier)) as Record<string, unknown>;
-  const names = ['createSignalingServer', 'mintJoinToken', 'verifyJoinToken', 'turnCredentials', 'MemoryRoomStore'];
+  const names = ['createSignalingServer', 'attachSignaling', 'mintJoinToken', 'verifyJoinToken', 'turnCredentials', 'MemoryRoomStore'];
   for (const name of names) assert.equal(typeof esm[name], 'function', name);
   // CommonJS, in a plain Node (no loader hooks): require() of the ES module build (Node ≥ 20.19).
   const cjs = spawnSync(process.execPath, ['-e', `const s = require('peer-call-server'); console.log(${JSON.stringify(names)}.map((n) => typeof s[n]).join())`], { encoding: 'utf8' });
