@@ -139,6 +139,8 @@ export const en = {
   'signaling.unreachable': 'The call server at {url} cannot be reached.',
   'signaling.originRefused': 'The call server at {url} does not allow this site ({origin}).',
   'signaling.noAnswer': 'The call server did not answer.',
+  'signaling.busy': 'The call server at {url} refused more connections from your network for now.',
+  'hint.busy': 'Wait a minute and try again.',
   'signaling.noServer':
     'No call server is set: peer-call was not loaded from a <script> tag that names one, so it tried this page’s own address ({url}), and no peer-call server answered there.',
   'hint.noServer': 'Set the server attribute (or the Call’s server option) to the URL of your peer-call-server, e.g. server="https://call.example.com".',

@@ -37,7 +37,8 @@ import type {
 } from '../../src/signaling/protocol.js';
 import { createMetrics, type Metrics, type RefusalReason } from './metrics.js';
 import { isOriginAllowed, normaliseOriginEntry, type OriginPolicy } from './origins.js';
-import { MessageRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import type { RateLimitOptions } from './rate-limit.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { MemoryRoomStore, StoreUnavailable, type RoomStore } from './rooms.js';
 import { createRedisScaleOut, type RedisScaleOut, type RedisScaleOutOptions } from './redis.js';
 import { scriptRoutes } from './script.js';
@@ -63,6 +64,15 @@ export interface SignalingServerOptions {
   iceServers?: IceServer[];
   /** Per-connection message rate limit. Default: 50/s sustained, bursts of 200, dropped after 200 refusals in 10 s. */
   rateLimit?: Partial<RateLimitOptions>;
+  /**
+   * A connection in no room (it never joined, or left) for this long is closed, in ms.
+   * Default 5 minutes: longer than anyone looks at the prejoin screen; 0 never closes.
+   */
+  idleTimeoutMs?: number;
+  /** Open connections from one client address. Default 100; 0: no limit. */
+  maxConnectionsPerAddress?: number;
+  /** New connections from one client address per `windowMs`. Default 60 per 10 s; max 0: no limit. */
+  connectionRate?: { max: number; windowMs?: number };
   /** Largest Socket.IO message in bytes. Default 64 KiB. */
   maxHttpBufferSize?: number;
   /** How long a member whose connection dropped keeps its place and id. Default 15 s. */
@@ -83,7 +93,11 @@ export interface SignalingServerOptions {
   metricsToken?: string;
   /** Collect Node.js process metrics too. Default true. */
   defaultMetrics?: boolean;
-  /** express "trust proxy" setting, for deployments behind a reverse proxy (createSignalingServer only: an embedding app has its own). */
+  /**
+   * express "trust proxy" setting, for deployments behind a reverse proxy: whose
+   * X-Forwarded-For names the client address (the per-address limits), and, with
+   * createSignalingServer, the app's own `trust proxy`.
+   */
   trustProxy?: boolean | number | string;
   /**
    * Serve the demo pages (demo/: the call page at `/`, local.html, ...).
@@ -118,8 +132,8 @@ export interface SignalingServer {
   close(): Promise<void>;
 }
 
-/** What attachSignaling() takes: the server's options, less the app-wide ones. */
-export type AttachSignalingOptions = Omit<SignalingServerOptions, 'trustProxy'>;
+/** What attachSignaling() takes: the server's options (`trustProxy` only names client addresses there). */
+export type AttachSignalingOptions = SignalingServerOptions;
 
 /** Signaling attached to a host's HTTP server (attachSignaling). */
 export interface AttachedSignaling {
@@ -210,7 +224,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   if (options.securityHeaders ?? true) app.use(helmet(SECURITY_HEADERS));
   app.use(signaling.routes({ demo: options.demo ?? true, securityHeaders: false }));
   const httpServer = createServer(app);
-  signaling.io.attach(httpServer);
+  signaling.attach(httpServer);
   const { io, metrics, logger, nodeId } = signaling;
   return {
     app,
@@ -241,7 +255,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
  */
 export function attachSignaling(httpServer: HttpServer | HttpsServer, options: AttachSignalingOptions = {}): AttachedSignaling {
   const signaling = createSignaling(options, 'attachSignaling');
-  signaling.io.attach(httpServer);
+  signaling.attach(httpServer);
   const { io, metrics, logger, nodeId } = signaling;
   return {
     router: signaling.routes({ demo: options.demo ?? false, securityHeaders: options.securityHeaders ?? false }),
@@ -275,6 +289,15 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
   const maxPeers = options.maxPeersPerRoom ?? 6;
   const graceMs = options.resumeGraceMs ?? 15_000;
   const rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+  const guard = new ConnectionGuard({
+    rateLimit,
+    idleMs: options.idleTimeoutMs ?? 300_000,
+    maxConnections: options.maxConnectionsPerAddress ?? 100,
+    connectRate: { max: options.connectionRate?.max ?? 60, windowMs: options.connectionRate?.windowMs ?? 10_000 },
+    trustProxy: options.trustProxy,
+    metrics,
+    logger,
+  });
   const root = options.root ?? PACKAGE_ROOT;
   const originPolicy: OriginPolicy = {
     allowed: (options.allowedOrigins ?? []).map(normaliseOriginEntry),
@@ -358,6 +381,8 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     allowRequest(req, callback) {
       // Attached to a host's server, Engine.IO stays on it after close(): refuse.
       if (closing) return callback('server shutting down', false);
+      const admitted = guard.admit(req);
+      if (!admitted.ok) return callback(admitted.reason, false);
       if (isOriginAllowed(req.headers.origin, req.headers.host, originPolicy)) return callback(null, true);
       metrics.refused.inc({ reason: 'forbidden-origin' });
       logger.warn({ origin: req.headers.origin }, 'refused a connection from an origin that is not allowed');
@@ -409,15 +434,29 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     },
   });
 
+  /** Attaches Socket.IO to `httpServer`, every Engine.IO connection under the guard. */
+  function attach(httpServer: HttpServer | HttpsServer) {
+    io.attach(httpServer);
+    io.engine.on('connection', (raw: Parameters<ConnectionGuard['watch']>[0]) => guard.watch(raw));
+  }
+
   io.on('connection', (socket: PeerSocket) => {
     metrics.sockets.inc();
-    const limiter = new MessageRateLimiter(rateLimit);
+    // Every packet of this connection counts against its rate limit (ConnectionGuard).
+    const guarded = guard.of(socket.conn) ?? { address: '?', flooded: false, throttled: false };
+    guarded.onFlood = () => {
+      logger.warn({ socket: socket.id, address: guarded.address }, 'disconnected a flooding connection');
+      socket.emit('protocol-error', { event: '', code: 'rate-limited', message: 'disconnected for flooding' });
+    };
+    guarded.onIdle = () => {
+      logger.debug({ socket: socket.id }, 'closed a connection that stayed out of every room');
+      socket.emit('protocol-error', { event: '', code: 'idle', message: 'closed: the connection joined no room in time' });
+      socket.disconnect(true);
+    };
     /** The room this connection is a member of, and as whom. */
     let member: { room: string; id: string } | null = null;
     /** Messages are handled one at a time, in order (join is asynchronous). */
     let queue: Promise<void> = Promise.resolve();
-    /** Set once the connection is being dropped for flooding: nothing more is handled. */
-    let flooded = false;
 
     async function join(input: unknown): Promise<JoinAnswer> {
       const parsed = parseJoin(input);
@@ -443,6 +482,7 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
         io.in(result.replacedSocketId).disconnectSockets(true);
       }
       member = { room: request.room, id };
+      guard.inRoom(socket.conn, true);
       await socket.join([roomKey(request.room), peerKey(request.room, id)]);
       const self: PeerInfo = { id, name };
       socket.to(roomKey(request.room)).emit('peer-joined', self);
@@ -455,6 +495,7 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
       if (!member) return;
       const { room, id } = member;
       member = null;
+      guard.inRoom(socket.conn, false);
       socket.leave(roomKey(room));
       socket.leave(peerKey(room, id));
       clearGrace(room, id);
@@ -503,17 +544,10 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
         else if (code !== 'rate-limited') socket.emit('protocol-error', { event: name, code, message });
       };
 
-      if (flooded) return;
-      const verdict = limiter.take();
-      if (verdict !== 'ok') {
-        refuse('rate-limited', 'too many messages; slow down');
-        if (verdict === 'disconnect') {
-          flooded = true;
-          metrics.disconnectedForFlooding.inc();
-          logger.warn({ socket: socket.id, address: socket.handshake.address }, 'disconnected a flooding connection');
-          socket.emit('protocol-error', { event: name, code: 'rate-limited', message: 'disconnected for flooding' });
-          socket.disconnect(true);
-        }
+      if (guarded.flooded) return;
+      // Counted once, when its packet arrived (refusal metrics included).
+      if (guarded.throttled) {
+        if (ack) ack(refusal('rate-limited', 'too many messages; slow down'));
         return;
       }
       const entry = typeof event === 'string' ? handlers.get(event) : undefined;
@@ -569,10 +603,12 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     logger,
     nodeId,
     routes,
+    attach,
     /** Graceful shutdown; closes `ownServer` too (ours), never a host's. */
     async close(ownServer?: HttpServer): Promise<void> {
       if (closing) return;
       closing = true;
+      guard.close();
       // Only this node's clients: with a cluster adapter io.emit would reach all nodes.
       io.local.emit('server-shutdown', { reconnect: true });
       for (const timer of graceTimers.values()) clearTimeout(timer);

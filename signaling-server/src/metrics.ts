@@ -14,7 +14,11 @@ export type RefusalReason =
   | 'peer-away'
   | 'unknown-event'
   | 'internal'
-  | 'forbidden-origin';
+  | 'forbidden-origin'
+  /** Connections refused or closed by the ConnectionGuard. */
+  | 'too-many-connections'
+  | 'connecting-too-fast'
+  | 'idle';
 
 export function createMetrics(options: {
   defaultMetrics: boolean;

@@ -77,7 +77,12 @@ export type ErrorCode =
   /** The event name is not part of this protocol. */
   | 'unknown-event'
   /** The server failed; the request may be retried. */
-  | 'internal';
+  | 'internal'
+  /**
+   * Sent (as `protocol-error`) just before the server closes a connection that stayed in no
+   * room for its idle timeout (5 minutes by default). Connect again to join.
+   */
+  | 'idle';
 
 export interface ProtocolError {
   code: ErrorCode;

@@ -104,8 +104,11 @@ export class SocketIoSignaling implements SignalingAdapter {
       const abort = () => fail(new SignalingError('refused', 'left before the join completed'));
       this.#abortJoin = abort;
       const onConnectError = (err: Error & { description?: unknown; context?: unknown }) => {
-        // A refused origin comes back as HTTP 403 on the long-polling handshake.
-        if (err.description === 403 || /origin not allowed/.test(String(err.message))) {
+        // The server's reason, on the long-polling handshake's 403 (the last transport tried).
+        const body = String((err.context as { responseText?: unknown } | undefined)?.responseText ?? '');
+        if (/too-many-connections|connecting-too-fast/.test(body)) {
+          fail(new SignalingError('refused', t('signaling.busy', { url: this.url }), t('hint.busy')));
+        } else if (err.description === 403 || /origin not allowed/.test(String(err.message))) {
           fail(new SignalingError('origin-refused', t('signaling.originRefused', { url: this.url, origin: location.origin })));
         } else if (this.options.guessedServer) {
           const error = new SignalingError('unreachable', t('signaling.noServer', { url: this.url }), t('hint.noServer'));

@@ -3,7 +3,7 @@
  * `peer-call-error` with a code, and words in the view.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { allConnected, newRoom, record, shadow, signalingUrl, until, type El } from './helpers.js';
+import { allConnected, newRoom, record, shadow, signalingUrl, startServer, stopServer, until, type El } from './helpers.js';
 import { collideExtmap } from './sdp-faults.js';
 import {
   SignalingError,
@@ -143,6 +143,23 @@ describe('a page that set no server', () => {
     expect(e.code).to.equal('unreachable');
     expect(e.message).to.contain('cannot be reached');
     expect(e.hint).to.match(/check your connection/i);
+  });
+});
+
+describe('a server that refuses more connections from this address', () => {
+  it('says so, and not that the site is not allowed', async () => {
+    const server = await startServer({ maxConnectionsPerAddress: 1, connectionRate: { max: 0 } });
+    try {
+      const first = await fixture<El>(html`<peer-call room=${newRoom()} autojoin server=${server}></peer-call>`);
+      await until(() => first.state === 'joined', 'the first element did not join');
+      const second = await fixture<El>(html`<peer-call room=${newRoom()} autojoin server=${server}></peer-call>`);
+      const e = (await oneEvent(second, 'peer-call-error')) as unknown as PeerCallErrorEvent;
+      expect(e.code).to.equal('refused');
+      expect(e.message).to.contain('refused more connections from your network');
+      expect(e.hint).to.match(/Wait a minute/);
+    } finally {
+      await stopServer(server);
+    }
   });
 });
 
