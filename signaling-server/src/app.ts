@@ -73,6 +73,12 @@ export interface SignalingServerOptions {
   maxConnectionsPerAddress?: number;
   /** New connections from one client address per `windowMs`. Default 60 per 10 s; max 0: no limit. */
   connectionRate?: { max: number; windowMs?: number };
+  /**
+   * The server's public URL(s) (`https://call.example.com`): the origins its own pages have.
+   * When set, only these count as "same origin" for the origin check, not whatever Host header
+   * a request carries (DNS rebinding). Recommended in production.
+   */
+  publicUrl?: string | readonly string[];
   /** Largest Socket.IO message in bytes. Default 64 KiB. */
   maxHttpBufferSize?: number;
   /** How long a member whose connection dropped keeps its place and id. Default 15 s. */
@@ -302,6 +308,7 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
   const originPolicy: OriginPolicy = {
     allowed: (options.allowedOrigins ?? []).map(normaliseOriginEntry),
     allowLocalhost: options.allowLocalhost ?? process.env['NODE_ENV'] !== 'production',
+    ...(options.publicUrl && { self: [options.publicUrl].flat().map((u) => new URL(u).origin) }),
   };
   const graceTimers = new Map<string, NodeJS.Timeout>();
   let closing = false;

@@ -21,6 +21,7 @@ export const SETTINGS: Setting[] = [
   { env: 'PORT', flag: 'port', default: '3000', help: 'TCP port to listen on (0 picks a free one).' },
   { env: 'HOST', flag: 'host', default: 'all interfaces', help: 'Address to listen on; 127.0.0.1 keeps it private to this machine.' },
   { env: 'ALLOWED_ORIGINS', flag: 'allowed-origins', default: '(none)', help: 'Comma-separated origins whose pages may connect, besides the server\'s own: https://blog.example.com, https://*.example.com, or * for any.' },
+  { env: 'PUBLIC_URL', flag: 'public-url', default: '(none)', help: 'The server\'s public URL (comma-separated for several), e.g. https://call.example.com: only its origin counts as the server\'s own, not the Host header of a request (DNS rebinding). Set it in production.' },
   { env: 'ALLOW_LOCALHOST', flag: 'allow-localhost', default: 'true unless NODE_ENV=production', help: 'Also allow pages on localhost, 127.0.0.1 and [::1] (any port).' },
   { env: 'MAX_PEERS_PER_ROOM', flag: 'max-peers-per-room', default: '6', help: 'Room capacity. In a mesh every peer uploads one stream per other peer.' },
   { env: 'JOIN_SECRET', flag: 'join-secret', default: '(none)', help: 'When set, joining needs a token (HS256 JWT with room and exp) signed with it; mint one with `peer-call-server token`.' },
@@ -67,6 +68,16 @@ const schema = z
           ctx.addIssue({ code: 'custom', message: (err as Error).message });
           return z.NEVER;
         }
+      })))
+      .optional(),
+    PUBLIC_URL: z
+      .string()
+      .transform(list)
+      .pipe(z.array(z.string().transform((o, ctx) => {
+        const url = URL.canParse(o) ? new URL(o) : undefined;
+        if (url && (url.protocol === 'https:' || url.protocol === 'http:')) return url.origin;
+        ctx.addIssue({ code: 'custom', message: `not an http(s) URL: "${o}" (expected e.g. https://call.example.com)` });
+        return z.NEVER;
       })))
       .optional(),
     ALLOW_LOCALHOST: bool.optional(),
@@ -140,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
     server: {
       ...(c.ALLOWED_ORIGINS && { allowedOrigins: c.ALLOWED_ORIGINS }),
       ...(c.ALLOW_LOCALHOST !== undefined && { allowLocalhost: c.ALLOW_LOCALHOST }),
+      ...(c.PUBLIC_URL && { publicUrl: c.PUBLIC_URL }),
       maxPeersPerRoom: c.MAX_PEERS_PER_ROOM,
       ...(c.JOIN_SECRET && { joinSecret: c.JOIN_SECRET }),
       ...(c.TURN_SECRET && c.TURN_URLS && { turn: { secret: c.TURN_SECRET, urls: c.TURN_URLS, ttlSeconds: c.TURN_TTL } }),

@@ -17,6 +17,13 @@ export interface OriginPolicy {
   allowed: readonly string[];
   /** Also allow http(s)://localhost, 127.0.0.1 and [::1] on any port (development). */
   allowLocalhost: boolean;
+  /**
+   * The server's own origins (PUBLIC_URL). When set, "same origin" means one of these; the
+   * request's Host header is not trusted for it (DNS rebinding: a page on
+   * `http://evil.example:8080` that resolves that name to this server sends
+   * `Host: evil.example:8080`, and would pass as same-origin).
+   */
+  self?: readonly string[];
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -51,7 +58,9 @@ export function isOriginAllowed(
   if (policy.allowed.includes('*')) return true;
   const url = parseOrigin(origin);
   if (!url) return false; // "null" (sandboxed frames, file:) and non-web schemes
-  if (host && url.host === host.toLowerCase()) return true; // same origin
+  if (policy.self?.length) {
+    if (policy.self.includes(url.origin)) return true;
+  } else if (host && url.host === host.toLowerCase()) return true; // same origin, by the Host header
   if (policy.allowLocalhost && LOCAL_HOSTS.has(url.hostname)) return true;
   for (const entry of policy.allowed) {
     if (entry === url.origin) return true;
