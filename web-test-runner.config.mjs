@@ -37,6 +37,10 @@ function signalingPlugin() {
         defaultMetrics: false,
         resumeGraceMs: 2_000,
         rateLimit: { rate: 500, burst: 2_000 },
+        // Every element of the suite connects from 127.0.0.1, one after the other: the
+        // per-address limits have tests of their own (test/server/guard.test.ts).
+        maxConnectionsPerAddress: 0,
+        connectionRate: { max: 0 },
       });
       // Test pages for other origins (served by the signaling server itself).
       server.app.get('/__test/element.html', (req, res) => {

@@ -25,6 +25,9 @@ if (!gc) throw new Error('run with --expose-gc');
 async function peerCall(): Promise<number> {
   const server = createSignalingServer({
     logger: pino({ level: 'warn' }),
+    // Every load connection comes from 127.0.0.1: the per-address limits would refuse them.
+    maxConnectionsPerAddress: 0,
+    connectionRate: { max: 0 },
     ...(redisUrl && { redis: { url: redisUrl, nodeId: nodeId! } }),
   });
   const { port } = await server.listen(0, '127.0.0.1');
