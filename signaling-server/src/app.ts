@@ -38,7 +38,7 @@ import type {
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { isOriginAllowed, normaliseOriginEntry, type OriginPolicy } from './origins.js';
 import type { RateLimitOptions } from './rate-limit.js';
-import { ConnectionGuard } from './connection-guard.js';
+import { ConnectionGuard, type Guarded } from './connection-guard.js';
 import { MemoryRoomStore, StoreUnavailable, type RoomStore } from './rooms.js';
 import { createRedisScaleOut, type RedisScaleOut } from './redis.js';
 import { scriptRoutes } from './script.js';
@@ -49,8 +49,18 @@ import type { AttachedSignaling, AttachSignalingOptions, SignalingServer, Signal
 
 export type { AttachedSignaling, AttachSignalingOptions, SignalingServer, SignalingServerOptions };
 
-type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** What the server keeps of one connection (its `socket.data.peer`). */
+interface Peer {
+  socket: PeerSocket;
+  guarded: Guarded;
+  /** The room this connection is a member of, and as whom. */
+  member: { room: string; id: string } | null;
+  /** Messages are handled one at a time, in order (join is asynchronous). */
+  queue: Promise<void>;
+}
+type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { peer: Peer }>;
 type Ack = (answer: unknown) => void;
+const SETTLED: Promise<void> = Promise.resolve();
 
 const DEFAULT_RATE_LIMIT: RateLimitOptions = { rate: 50, burst: 200, disconnectAfter: 200, windowMs: 10_000 };
 const DEFAULT_NAME = 'Guest';
@@ -189,6 +199,17 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     trustProxy: options.trustProxy,
     metrics,
     logger,
+    flooded(guarded) {
+      const socket = guarded.owner as PeerSocket | undefined;
+      logger.warn({ socket: socket?.id, address: guarded.address }, 'disconnected a flooding connection');
+      socket?.emit('protocol-error', { event: '', code: 'rate-limited', message: 'disconnected for flooding' });
+    },
+    idle(guarded) {
+      const socket = guarded.owner as PeerSocket | undefined;
+      logger.debug({ socket: socket?.id }, 'closed a connection that stayed out of every room');
+      socket?.emit('protocol-error', { event: '', code: 'idle', message: 'closed: the connection joined no room in time' });
+      socket?.disconnect(true);
+    },
   });
   const root = options.root ?? PACKAGE_ROOT;
   const originPolicy: OriginPolicy = {
@@ -333,161 +354,159 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     io.engine.on('connection', (raw: Parameters<ConnectionGuard['watch']>[0]) => guard.watch(raw));
   }
 
+  // ---------------------------------------------------------------- connections
+  // The handlers are shared by every connection and take its Peer: per-connection closures
+  // (a dozen of them, and a Map) cost heap at 10,000 sockets.
+
+  async function join(peer: Peer, input: unknown): Promise<JoinAnswer> {
+    const { socket } = peer;
+    const parsed = parseJoin(input);
+    if (!parsed.ok) throw new Refused('bad-request', parsed.message);
+    const request: JoinRequest = parsed.value;
+    let name = request.name || DEFAULT_NAME;
+    if (options.joinSecret) {
+      if (!request.token) throw new Refused('unauthorized', 'this server requires a join token');
+      const check = await verifyJoinToken(options.joinSecret, request.token, request.room);
+      if (!check.ok) throw new Refused('unauthorized', check.message);
+      if (check.claims.name) name = check.claims.name;
+    }
+    const resume = request.resume ?? randomBytes(32).toString('base64url');
+    const id = peerIdFromResume(resume);
+    if (peer.member) await leave(peer);
+    const result = await store.join(request.room, { id, name, socketId: socket.id }, maxPeers);
+    if (!result.ok) throw new Refused('room-full', `room "${request.room}" is full (${maxPeers} peers)`);
+    clearGrace(request.room, id);
+    if (result.replacedSocketId) {
+      // The same peer connected again while its old connection looked alive:
+      // the newer one wins, the old one is told and closed (on any node).
+      io.to(result.replacedSocketId).emit('replaced');
+      io.in(result.replacedSocketId).disconnectSockets(true);
+    }
+    peer.member = { room: request.room, id };
+    guard.inRoom(socket.conn, true);
+    await socket.join([roomKey(request.room), peerKey(request.room, id)]);
+    const self: PeerInfo = { id, name };
+    socket.to(roomKey(request.room)).emit('peer-joined', self);
+    metrics.joins.inc({ resumed: String(result.resumed) });
+    logger.debug({ room: request.room, peer: id, resumed: result.resumed }, 'joined');
+    return { ok: true, self, peers: result.peers, ...iceServersFor(id), resume, resumed: result.resumed };
+  }
+
+  async function leave(peer: Peer): Promise<void> {
+    if (!peer.member) return;
+    const { room, id } = peer.member;
+    peer.member = null;
+    guard.inRoom(peer.socket.conn, false);
+    peer.socket.leave(roomKey(room));
+    peer.socket.leave(peerKey(room, id));
+    clearGrace(room, id);
+    await removeMember(room, id, peer.socket.id, 'left');
+  }
+
+  async function signal(peer: Peer, input: unknown): Promise<void> {
+    const parsed = parseSignal(input);
+    if (!parsed.ok) throw new Refused('bad-request', parsed.message);
+    const member = peer.member;
+    if (!member) throw new Refused('not-joined', 'join a room before sending signals');
+    const { to, description, candidate } = parsed.value;
+    if (to === member.id) throw new Refused('bad-request', 'a peer cannot signal itself');
+    const target = await store.get(member.room, to);
+    if (!target) throw new Refused('unknown-peer', `no peer "${to}" in this room`);
+    if (target.socketId === null) throw new Refused('peer-away', `peer "${to}" is reconnecting`);
+    // Addressed by room *and* peer id: a signal can only ever reach a
+    // member of the sender's own room. `from` is the server's knowledge.
+    // A peer on this very node needs no trip through Redis.
+    const via = nodeId !== undefined && target.node === nodeId ? io.local : io;
+    via.to(peerKey(member.room, to)).emit(
+      'signal',
+      description ? { from: member.id, description } : { from: member.id, candidate: candidate! },
+    );
+    metrics.relayed.inc({ kind: description ? description.type : 'candidate' });
+  }
+
+  async function refreshIce(peer: Peer) {
+    if (!peer.member) throw new Refused('not-joined', 'join a room before asking for ICE servers');
+    return { ok: true as const, ...iceServersFor(peer.member.id) };
+  }
+
+  /** event -> [handler, expected argument count (besides the ack)] */
+  const handlers = new Map<string, [(peer: Peer, ...args: unknown[]) => Promise<unknown>, number]>([
+    ['join', [join, 1]],
+    ['signal', [signal, 1]],
+    ['leave', [leave, 0]],
+    ['refresh-ice', [refreshIce, 0]],
+  ]);
+
+  async function handle(peer: Peer, event: unknown, name: string, args: unknown[], ack: Ack | undefined) {
+    const refuse = (code: ErrorCode, message: string) => {
+      count(code);
+      if (ack) ack(refusal(code, message));
+      else peer.socket.emit('protocol-error', { event: name, code, message });
+    };
+    try {
+      const entry = typeof event === 'string' ? handlers.get(event) : undefined;
+      if (!entry) throw new Refused('unknown-event', `"${name}" is not an event of protocol v1`);
+      const [handler, arity] = entry;
+      if (args.length !== arity) {
+        throw new Refused('bad-request', `"${name}" takes ${arity === 0 ? 'no payload' : 'one payload object'}`);
+      }
+      const result = await handler(peer, ...args);
+      ack?.(result ?? { ok: true });
+    } catch (err) {
+      if (err instanceof Refused) return refuse(err.code, err.message);
+      // Logged and counted where it failed (store hooks).
+      if (err instanceof StoreUnavailable) return refuse('internal', 'the room service is unavailable; try again shortly');
+      logger.error({ err, event: name }, 'handler failed');
+      refuse('internal', 'the server failed to handle this message');
+    }
+  }
+
+  /** Every event of a connection (`this`): refused when over the limit, else queued in order. */
+  function onEvent(this: PeerSocket, event: unknown, ...args: unknown[]) {
+    const peer = this.data.peer;
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
+    if (peer.guarded.flooded) return;
+    // Counted once, when its packet arrived (refusal metrics included).
+    if (peer.guarded.throttled) return void ack?.(refusal('rate-limited', 'too many messages; slow down'));
+    const name = typeof event === 'string' ? event.slice(0, 64) : String(typeof event);
+    peer.queue = peer.queue.then(() => handle(peer, event, name, args, ack));
+  }
+
+  function onDisconnect(this: PeerSocket, reason: string) {
+    const peer = this.data.peer;
+    metrics.sockets.dec();
+    peer.queue = peer.queue.then(async () => {
+      if (!peer.member || closing) return;
+      const { room, id } = peer.member;
+      peer.member = null;
+      logger.debug({ room, peer: id, reason }, 'disconnected');
+      try {
+        if (!(await store.markAway(room, id, peer.socket.id))) return;
+        if (graceMs <= 0) return await removeMember(room, id, null, 'timeout');
+        if (storeExpires) return;
+        const key = peerKey(room, id);
+        graceTimers.set(
+          key,
+          setTimeout(() => {
+            graceTimers.delete(key);
+            removeMember(room, id, null, 'timeout').catch((err) => logger.error({ err }, 'failed to remove a member'));
+          }, graceMs).unref(),
+        );
+      } catch (err) {
+        // A shared store settles it once it is reachable again (RedisRoomStore reconciles).
+        if (!(err instanceof StoreUnavailable)) logger.error({ err }, 'failed to handle a disconnect');
+      }
+    });
+  }
+
   io.on('connection', (socket: PeerSocket) => {
     metrics.sockets.inc();
     // Every packet of this connection counts against its rate limit (ConnectionGuard).
-    const guarded = guard.of(socket.conn) ?? { address: '?', flooded: false, throttled: false };
-    guarded.onFlood = () => {
-      logger.warn({ socket: socket.id, address: guarded.address }, 'disconnected a flooding connection');
-      socket.emit('protocol-error', { event: '', code: 'rate-limited', message: 'disconnected for flooding' });
-    };
-    guarded.onIdle = () => {
-      logger.debug({ socket: socket.id }, 'closed a connection that stayed out of every room');
-      socket.emit('protocol-error', { event: '', code: 'idle', message: 'closed: the connection joined no room in time' });
-      socket.disconnect(true);
-    };
-    /** The room this connection is a member of, and as whom. */
-    let member: { room: string; id: string } | null = null;
-    /** Messages are handled one at a time, in order (join is asynchronous). */
-    let queue: Promise<void> = Promise.resolve();
-
-    async function join(input: unknown): Promise<JoinAnswer> {
-      const parsed = parseJoin(input);
-      if (!parsed.ok) throw new Refused('bad-request', parsed.message);
-      const request: JoinRequest = parsed.value;
-      let name = request.name || DEFAULT_NAME;
-      if (options.joinSecret) {
-        if (!request.token) throw new Refused('unauthorized', 'this server requires a join token');
-        const check = await verifyJoinToken(options.joinSecret, request.token, request.room);
-        if (!check.ok) throw new Refused('unauthorized', check.message);
-        if (check.claims.name) name = check.claims.name;
-      }
-      const resume = request.resume ?? randomBytes(32).toString('base64url');
-      const id = peerIdFromResume(resume);
-      if (member) await leave();
-      const result = await store.join(request.room, { id, name, socketId: socket.id }, maxPeers);
-      if (!result.ok) throw new Refused('room-full', `room "${request.room}" is full (${maxPeers} peers)`);
-      clearGrace(request.room, id);
-      if (result.replacedSocketId) {
-        // The same peer connected again while its old connection looked alive:
-        // the newer one wins, the old one is told and closed (on any node).
-        io.to(result.replacedSocketId).emit('replaced');
-        io.in(result.replacedSocketId).disconnectSockets(true);
-      }
-      member = { room: request.room, id };
-      guard.inRoom(socket.conn, true);
-      await socket.join([roomKey(request.room), peerKey(request.room, id)]);
-      const self: PeerInfo = { id, name };
-      socket.to(roomKey(request.room)).emit('peer-joined', self);
-      metrics.joins.inc({ resumed: String(result.resumed) });
-      logger.debug({ room: request.room, peer: id, resumed: result.resumed }, 'joined');
-      return { ok: true, self, peers: result.peers, ...iceServersFor(id), resume, resumed: result.resumed };
-    }
-
-    async function leave(): Promise<void> {
-      if (!member) return;
-      const { room, id } = member;
-      member = null;
-      guard.inRoom(socket.conn, false);
-      socket.leave(roomKey(room));
-      socket.leave(peerKey(room, id));
-      clearGrace(room, id);
-      await removeMember(room, id, socket.id, 'left');
-    }
-
-    async function signal(input: unknown): Promise<void> {
-      const parsed = parseSignal(input);
-      if (!parsed.ok) throw new Refused('bad-request', parsed.message);
-      if (!member) throw new Refused('not-joined', 'join a room before sending signals');
-      const { to, description, candidate } = parsed.value;
-      if (to === member.id) throw new Refused('bad-request', 'a peer cannot signal itself');
-      const target = await store.get(member.room, to);
-      if (!target) throw new Refused('unknown-peer', `no peer "${to}" in this room`);
-      if (target.socketId === null) throw new Refused('peer-away', `peer "${to}" is reconnecting`);
-      // Addressed by room *and* peer id: a signal can only ever reach a
-      // member of the sender's own room. `from` is the server's knowledge.
-      // A peer on this very node needs no trip through Redis.
-      const via = nodeId !== undefined && target.node === nodeId ? io.local : io;
-      via.to(peerKey(member.room, to)).emit(
-        'signal',
-        description ? { from: member.id, description } : { from: member.id, candidate: candidate! },
-      );
-      metrics.relayed.inc({ kind: description ? description.type : 'candidate' });
-    }
-
-    async function refreshIce() {
-      if (!member) throw new Refused('not-joined', 'join a room before asking for ICE servers');
-      return { ok: true as const, ...iceServersFor(member.id) };
-    }
-
-    /** event -> [handler, expected argument count (besides the ack)] */
-    const handlers = new Map<string, [(...args: unknown[]) => Promise<unknown>, number]>([
-      ['join', [join, 1]],
-      ['signal', [signal, 1]],
-      ['leave', [leave, 0]],
-      ['refresh-ice', [refreshIce, 0]],
-    ]);
-
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
-      const name = typeof event === 'string' ? event.slice(0, 64) : String(typeof event);
-      const refuse = (code: ErrorCode, message: string) => {
-        count(code);
-        if (ack) ack(refusal(code, message));
-        else if (code !== 'rate-limited') socket.emit('protocol-error', { event: name, code, message });
-      };
-
-      if (guarded.flooded) return;
-      // Counted once, when its packet arrived (refusal metrics included).
-      if (guarded.throttled) {
-        if (ack) ack(refusal('rate-limited', 'too many messages; slow down'));
-        return;
-      }
-      const entry = typeof event === 'string' ? handlers.get(event) : undefined;
-      queue = queue.then(async () => {
-        try {
-          if (!entry) throw new Refused('unknown-event', `"${name}" is not an event of protocol v1`);
-          const [handler, arity] = entry;
-          if (args.length !== arity) {
-            throw new Refused('bad-request', `"${name}" takes ${arity === 0 ? 'no payload' : 'one payload object'}`);
-          }
-          const result = await handler(...args);
-          ack?.(result ?? { ok: true });
-        } catch (err) {
-          if (err instanceof Refused) return refuse(err.code, err.message);
-          // Logged and counted where it failed (store hooks).
-          if (err instanceof StoreUnavailable) return refuse('internal', 'the room service is unavailable; try again shortly');
-          logger.error({ err, event: name }, 'handler failed');
-          refuse('internal', 'the server failed to handle this message');
-        }
-      });
-    });
-
-    socket.on('disconnect', (reason) => {
-      metrics.sockets.dec();
-      queue = queue.then(async () => {
-        if (!member || closing) return;
-        const { room, id } = member;
-        member = null;
-        logger.debug({ room, peer: id, reason }, 'disconnected');
-        try {
-          if (!(await store.markAway(room, id, socket.id))) return;
-          if (graceMs <= 0) return await removeMember(room, id, null, 'timeout');
-          if (storeExpires) return;
-          const key = peerKey(room, id);
-          graceTimers.set(
-            key,
-            setTimeout(() => {
-              graceTimers.delete(key);
-              removeMember(room, id, null, 'timeout').catch((err) => logger.error({ err }, 'failed to remove a member'));
-            }, graceMs).unref(),
-          );
-        } catch (err) {
-          // A shared store settles it once it is reachable again (RedisRoomStore reconciles).
-          if (!(err instanceof StoreUnavailable)) logger.error({ err }, 'failed to handle a disconnect');
-        }
-      });
-    });
+    const guarded = guard.of(socket.conn) ?? { address: '?', flooded: false, throttled: false, owner: undefined };
+    guarded.owner = socket;
+    socket.data.peer = { socket, guarded, member: null, queue: SETTLED };
+    socket.onAny(onEvent);
+    socket.on('disconnect', onDisconnect);
   });
 
   return {

@@ -26,6 +26,10 @@ import { MessageRateLimiter, type RateLimitOptions } from './rate-limit.js';
 
 export interface GuardOptions {
   rateLimit: RateLimitOptions;
+  /** A connection was cut off for flooding (after this returns, its transport ends). */
+  flooded(guarded: Guarded): void;
+  /** A connection stayed in no room for `idleMs`. */
+  idle(guarded: Guarded): void;
   /** A connection in no room for this long is closed (ms; 0: never). */
   idleMs: number;
   /** Open connections per client address (0: no limit). */
@@ -55,21 +59,26 @@ export interface Guarded {
   flooded: boolean;
   /** The last packet was over the rate limit: the message it carried is refused. */
   throttled: boolean;
-  /** Called once when the connection is cut off (for logging). */
-  onFlood?: () => void;
-  /** Called when it has been idle too long. */
-  onIdle?: () => void;
+  /** Whatever the server keeps of this connection (its Socket.IO socket), for the callbacks. */
+  owner: unknown;
 }
 
 interface State extends Guarded {
   limiter: MessageRateLimiter;
-  idle: NodeJS.Timeout | undefined;
+  /** Since when it is in no room (ms, performance.now()); undefined while in a room. */
+  idleSince: number | undefined;
 }
+
+/** Where a guarded Engine.IO socket keeps its state (a property: cheaper than a WeakMap entry). */
+const STATE = Symbol('peer-call guard');
+type Held = RawSocket & { [STATE]?: State };
 
 export class ConnectionGuard {
   #options: GuardOptions;
   #trust: ReturnType<typeof proxyaddr.compile>;
-  #states = new WeakMap<object, State>();
+  /** Connections in no room, for the idle sweep. */
+  #outside = new Set<State>();
+  #sweep: NodeJS.Timeout | undefined;
   /** Open connections per address. */
   #open = new Map<string, number>();
   /** Connection attempts per address in the current window. */
@@ -90,7 +99,22 @@ export class ConnectionGuard {
               ? proxyaddr.compile(String(t).split(',').map((s) => s.trim()))
               : () => false;
     this.#window = setInterval(() => this.#attempts.clear(), Math.max(100, options.connectRate.windowMs)).unref();
+    // One timer for every idle connection, not one each: a quarter of the timeout's precision.
+    if (options.idleMs > 0) this.#sweep = setInterval(() => this.#sweepIdle(), Math.max(50, Math.min(options.idleMs / 4, 10_000))).unref();
   }
+
+  // One listener function each for every connection, with the socket as `this`:
+  // per-connection closures cost heap at 10,000 sockets.
+  #packetListener = ((guard: ConnectionGuard) =>
+    function (this: Held) {
+      const state = this[STATE];
+      if (state) guard.#take(this, state);
+    })(this);
+  #closeListener = ((guard: ConnectionGuard) =>
+    function (this: Held) {
+      const state = this[STATE];
+      if (state) guard.#closed(state);
+    })(this);
 
   /** The client's address: the peer of the TCP connection, or the forwarded one behind a trusted proxy. */
   address(req: IncomingMessage): string {
@@ -121,46 +145,65 @@ export class ConnectionGuard {
   watch(raw: RawSocket): Guarded {
     const address = this.address(raw.request);
     this.#open.set(address, (this.#open.get(address) ?? 0) + 1);
-    const state: State = { address, flooded: false, throttled: false, limiter: new MessageRateLimiter(this.#options.rateLimit), idle: undefined };
-    this.#states.set(raw, state);
+    const state: State = {
+      address,
+      flooded: false,
+      throttled: false,
+      owner: undefined,
+      limiter: new MessageRateLimiter(this.#options.rateLimit),
+      idleSince: undefined,
+    };
+    (raw as Held)[STATE] = state;
     this.#idle(state, true);
     // Engine.IO emits `packet` for every packet it receives, before Socket.IO decodes it.
-    raw.on('packet', () => {
-      if (state.flooded) return;
-      const verdict = state.limiter.take();
-      state.throttled = verdict !== 'ok';
-      if (verdict === 'ok') return;
-      this.#options.metrics.refused.inc({ reason: 'rate-limited' });
-      if (verdict === 'disconnect') this.#cutOff(raw, state);
-    });
-    raw.once('close', () => {
-      clearTimeout(state.idle);
-      const n = (this.#open.get(address) ?? 1) - 1;
-      if (n > 0) this.#open.set(address, n);
-      else this.#open.delete(address);
-    });
+    raw.on('packet', this.#packetListener);
+    raw.once('close', this.#closeListener);
     return state;
+  }
+
+  #take(raw: RawSocket, state: State) {
+    if (state.flooded) return;
+    const verdict = state.limiter.take();
+    state.throttled = verdict !== 'ok';
+    if (verdict === 'ok') return;
+    this.#options.metrics.refused.inc({ reason: 'rate-limited' });
+    if (verdict === 'disconnect') this.#cutOff(raw, state);
+  }
+
+  #closed(state: State) {
+    this.#outside.delete(state);
+    const n = (this.#open.get(state.address) ?? 1) - 1;
+    if (n > 0) this.#open.set(state.address, n);
+    else this.#open.delete(state.address);
   }
 
   /** The guard's record of a connection (by its Engine.IO socket). */
   of(raw: object): Guarded | undefined {
-    return this.#states.get(raw);
+    return (raw as Held)[STATE];
   }
 
   /** The connection joined a room (no idle timeout) or is in none (the timeout runs). */
   inRoom(raw: object, inRoom: boolean): void {
-    const state = this.#states.get(raw);
+    const state = (raw as Held)[STATE];
     if (state) this.#idle(state, !inRoom);
   }
 
-  #idle(state: State, arm: boolean) {
-    clearTimeout(state.idle);
-    state.idle = undefined;
-    if (!arm || this.#options.idleMs <= 0) return;
-    state.idle = setTimeout(() => {
+  #idle(state: State, outside: boolean) {
+    if (this.#options.idleMs <= 0) return;
+    state.idleSince = outside ? performance.now() : undefined;
+    if (outside) this.#outside.add(state);
+    else this.#outside.delete(state);
+  }
+
+  #sweepIdle() {
+    const limit = performance.now() - this.#options.idleMs;
+    for (const state of this.#outside) {
+      if (state.idleSince === undefined || state.idleSince > limit) continue;
+      this.#outside.delete(state);
+      state.idleSince = undefined;
       this.#options.metrics.refused.inc({ reason: 'idle' });
-      state.onIdle?.();
-    }, this.#options.idleMs).unref();
+      this.#options.idle(state);
+    }
   }
 
   /**
@@ -171,8 +214,9 @@ export class ConnectionGuard {
    */
   #cutOff(raw: RawSocket, state: State) {
     state.flooded = true;
+    this.#outside.delete(state);
     this.#options.metrics.disconnectedForFlooding.inc();
-    state.onFlood?.();
+    this.#options.flooded(state);
     const tcp = raw.transport.socket?._socket;
     if (tcp) {
       tcp.pause();
@@ -184,5 +228,6 @@ export class ConnectionGuard {
 
   close(): void {
     clearInterval(this.#window);
+    clearInterval(this.#sweep);
   }
 }
