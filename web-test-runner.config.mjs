@@ -89,11 +89,12 @@ function signalingPlugin() {
       if (command === 'disconnect-socket') {
         // Cuts the connection of peer `peerId` of `room` the way a network drop does (the
         // transport closes; no Socket.IO "server disconnect"): its client reconnects and
-        // resumes. The server's sockets join `p:<room>:<id>` for their peer (app.ts).
+        // resumes. The server keeps each connection's membership in socket.data.peer (app.ts).
         const target = payload.url && payload.url !== url ? extra.get(payload.url) : server;
         let cut = 0;
         for (const socket of target?.io.of('/').sockets.values() ?? []) {
-          if (socket.rooms.has(`p:${payload.room}:${payload.peerId}`)) {
+          const member = socket.data.peer?.member;
+          if (member?.room === payload.room && member.id === payload.peerId) {
             socket.conn.close();
             cut++;
           }

@@ -340,7 +340,10 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     // Its room may have been told it left (this node was taken for dead): announce it again.
     restored: (room, peer) => {
       logger.info({ room, peer: peer.id }, 'registered a member again after Redis lost it');
-      io.to(roomKey(room)).except(peerKey(room, peer.id)).emit('peer-joined', peer);
+      void store.get(room, peer.id).then(
+        (m) => io.to(roomKey(room)).except(m?.socketId ?? []).emit('peer-joined', peer),
+        () => {},
+      );
     },
     failed: (operation, err) => {
       metrics.redisErrors.inc({ operation });
@@ -384,7 +387,7 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     }
     peer.member = { room: request.room, id };
     guard.inRoom(socket.conn, true);
-    await socket.join([roomKey(request.room), peerKey(request.room, id)]);
+    await socket.join(roomKey(request.room));
     const self: PeerInfo = { id, name };
     socket.to(roomKey(request.room)).emit('peer-joined', self);
     metrics.joins.inc({ resumed: String(result.resumed) });
@@ -398,7 +401,6 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     peer.member = null;
     guard.inRoom(peer.socket.conn, false);
     peer.socket.leave(roomKey(room));
-    peer.socket.leave(peerKey(room, id));
     clearGrace(room, id);
     await removeMember(room, id, peer.socket.id, 'left');
   }
@@ -413,11 +415,12 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     const target = await store.get(member.room, to);
     if (!target) throw new Refused('unknown-peer', `no peer "${to}" in this room`);
     if (target.socketId === null) throw new Refused('peer-away', `peer "${to}" is reconnecting`);
-    // Addressed by room *and* peer id: a signal can only ever reach a
-    // member of the sender's own room. `from` is the server's knowledge.
+    // To the connection the room store holds for that member of the sender's own room: a
+    // signal can only ever reach a member of that room. `from` is the server's knowledge.
+    // (Every socket is a room of its own id; a room per peer would cost heap per socket.)
     // A peer on this very node needs no trip through Redis.
     const via = nodeId !== undefined && target.node === nodeId ? io.local : io;
-    via.to(peerKey(member.room, to)).emit(
+    via.to(target.socketId).emit(
       'signal',
       description ? { from: member.id, description } : { from: member.id, candidate: candidate! },
     );
