@@ -2,11 +2,11 @@
 // types, missing and extra fields, oversized, deeply nested, prototype keys and control
 // characters. Each case must be refused with a documented code and a bounded message, the
 // connection that sent it keeps working, and a pair in another room keeps relaying.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LIMITS } from '../../src/signaling/protocol.js';
 import { MAX_REFUSAL } from '../../signaling-server/src/validate.js';
-import { Client, offer, pair, startServer, type TestServer } from './helpers.js';
+import { Client, offer, pair, serverPool } from './helpers.js';
 
 type Case = { label: string; event: string; args: unknown[]; code: string };
 
@@ -140,14 +140,12 @@ function corpus(): Case[] {
   return cases;
 }
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
+const server = serverPool();
 
 test('a generated corpus of malformed messages: each refused with a documented code; nothing else disturbed', async () => {
   const cases = corpus();
   assert.ok(cases.length >= 500, `only ${cases.length} cases`);
-  const t = await startServer({ rateLimit: { rate: 100_000, burst: 100_000, disconnectAfter: 100_000 } });
-  servers.push(t);
+  const t = await server({ rateLimit: { rate: 100_000, burst: 100_000, disconnectAfter: 100_000 } });
   const control = await pair(t.url, 'corpus-control');
   const stranger = await Client.connected(t.url); // never joined: join cases
   const member = await Client.connected(t.url); // joined: the other events

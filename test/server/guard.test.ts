@@ -2,20 +2,14 @@
 // a flooder is cut off at once even when it ignores close frames, idle connections close, and
 // one address gets a bounded number of connections. Raw WebSocket clients speak Engine.IO and
 // Socket.IO by hand, so nothing a real client library would refuse to send is left untested.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { Client, offer, pair, sleep, startServer, type TestServer } from './helpers.js';
+import { Client, offer, pair, serverPool, sleep, type TestServer } from './helpers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-const server = async (options: Parameters<typeof startServer>[0] = {}) => {
-  const s = await startServer(options);
-  servers.push(s);
-  return s;
-};
+const server = serverPool();
 const FLOODY = { rateLimit: { rate: 50, burst: 100, disconnectAfter: 100, windowMs: 10_000 } };
 
 /** A raw WebSocket that has done the Engine.IO + Socket.IO handshakes and joined `room`. */

@@ -1,3 +1,4 @@
+import { after } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
@@ -32,6 +33,20 @@ export async function startServer(options: SignalingServerOptions = {}): Promise
       for (const c of clients) c.disconnect();
       await server.close();
     },
+  };
+}
+
+/**
+ * Servers for one test file, all closed when the file is done:
+ * `const server = serverPool();` at the top, then `await server(options)` in a test.
+ */
+export function serverPool(): (options?: SignalingServerOptions) => Promise<TestServer> {
+  const started: TestServer[] = [];
+  after(() => Promise.all(started.map((s) => s.close())));
+  return async (options = {}) => {
+    const s = await startServer(options);
+    started.push(s);
+    return s;
   };
 }
 

@@ -1,14 +1,13 @@
 // DNS rebinding (issue 13, hole 6): without PUBLIC_URL the same-origin rule trusts the Host
 // header, so a page on a name the attacker points at this server passes as the server's own;
 // with PUBLIC_URL only the configured origin is the server's own.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { loadConfig } from '../../signaling-server/src/config.js';
-import { startServer, type TestServer } from './helpers.js';
+import { serverPool } from './helpers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
+const server = serverPool();
 
 /** The status of an Engine.IO polling handshake with these Origin and Host headers. */
 function handshake(port: number, origin: string, host: string): Promise<number> {
@@ -23,14 +22,12 @@ function handshake(port: number, origin: string, host: string): Promise<number> 
 }
 
 test('without PUBLIC_URL a rebinding page passes as same-origin (why the setting exists)', async () => {
-  const t = await startServer({ allowLocalhost: false });
-  servers.push(t);
+  const t = await server({ allowLocalhost: false });
   assert.equal(await handshake(t.port, 'http://evil.example:8080', 'evil.example:8080'), 200);
 });
 
 test('with PUBLIC_URL only the configured origin is the server\'s own', async () => {
-  const t = await startServer({ allowLocalhost: false, publicUrl: 'https://call.example.com/' });
-  servers.push(t);
+  const t = await server({ allowLocalhost: false, publicUrl: 'https://call.example.com/' });
   assert.equal(await handshake(t.port, 'http://evil.example:8080', 'evil.example:8080'), 403);
   assert.equal(await handshake(t.port, 'https://call.example.com', 'call.example.com'), 200);
   // Pages on other origins still come in through ALLOWED_ORIGINS only.

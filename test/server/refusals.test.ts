@@ -1,18 +1,12 @@
 // Refusals are bounded and say the first problem, never the payload (issue 13, hole 4); a
 // token's name claim follows the rules of a typed name (hole 5).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintJoinToken } from '../../signaling-server/src/index.js';
 import { MAX_REFUSAL } from '../../signaling-server/src/validate.js';
-import { Client, startServer, type TestServer } from './helpers.js';
+import { Client, serverPool } from './helpers.js';
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-const server = async (options: Parameters<typeof startServer>[0] = {}) => {
-  const s = await startServer(options);
-  servers.push(s);
-  return s;
-};
+const server = serverPool();
 
 async function refusal(c: Client, payload: unknown): Promise<{ code: string; message: string }> {
   const answer = (await c.raw('join', payload)) as { ok: boolean; error?: { code: string; message: string } };
