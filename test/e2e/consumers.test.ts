@@ -182,6 +182,21 @@ async function tool(dir: string, bin: string, args: string[]): Promise<{ code: n
 /** customElements.define('peer-call', ...) in a minified bundle (any quotes). */
 const DEFINES = /customElements\.define\(\s*["'`]peer-call["'`]/;
 
+/** A type check of the copy with mistakes: it fails, with exactly the marked errors, and says `message`. */
+function assertFailsWhereMarked({ code, out }: { code: number | null; out: string }, expected: string[], message: RegExp) {
+  assert.notEqual(code, 0, out);
+  assert.deepEqual(diagnostics(out).map((d) => `${d.file}:${d.line} ${d.code}`).sort(), expected, out);
+  assert.match(out, message);
+}
+
+/** A `vite build` of the app in `dir` succeeded and its bundle registers <peer-call>. */
+function assertBuildRegisters(dir: string, { code, out }: { code: number | null; out: string }) {
+  assert.equal(code, 0, out);
+  const assets = readdirSync(path.join(dir, 'dist/assets')).filter((f) => f.endsWith('.js'));
+  const js = assets.map((f) => readFileSync(path.join(dir, 'dist/assets', f), 'utf8')).join('\n');
+  assert.ok(DEFINES.test(js), `no customElements.define('peer-call', ...) in ${assets.join(', ')}`);
+}
+
 type Diagnostic = { file: string; line: number; code: string };
 const diagnostics = (out: string): Diagnostic[] =>
   [...out.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)].map((m) => ({ file: m[1]!, line: Number(m[2]), code: m[3]! }));
@@ -514,18 +529,11 @@ describe('consumers: both packages packed, installed from the tarballs, used by 
   });
 
   test('Vite + React 19: the copy with muted="yes" and e.self.nope fails with TS2322 and TS2339, where marked', { timeout: 120_000 }, async () => {
-    const { code, out } = await reactBad();
-    assert.notEqual(code, 0, out);
-    assert.deepEqual(diagnostics(out).map((d) => `${d.file}:${d.line} ${d.code}`).sort(), REACT_BAD.expected, out);
-    assert.match(out, /'nope' does not exist on type 'PeerInfo'/);
+    assertFailsWhereMarked(await reactBad(), REACT_BAD.expected, /'nope' does not exist on type 'PeerInfo'/);
   });
 
   test('Vite + React 19: vite build succeeds; the bundle registers <peer-call>', { timeout: 120_000 }, async () => {
-    const { code, out } = await reactBuild();
-    assert.equal(code, 0, out);
-    const assets = readdirSync(path.join(react(), 'dist/assets')).filter((f) => f.endsWith('.js'));
-    const js = assets.map((f) => readFileSync(path.join(react(), 'dist/assets', f), 'utf8')).join('\n');
-    assert.ok(DEFINES.test(js), `no customElements.define('peer-call', ...) in ${assets.join(', ')}`);
+    assertBuildRegisters(react(), await reactBuild());
   });
 
   // -------------------------------------------------------------- Vue
@@ -541,19 +549,13 @@ describe('consumers: both packages packed, installed from the tarballs, used by 
   });
 
   test('Vite + Vue 3: the copy with :muted="\'yes\'" and e.nope fails with TS2322 and TS2339, where marked', { timeout: 120_000 }, async () => {
-    const { code, out } = await vueBad();
-    assert.notEqual(code, 0, out);
-    assert.deepEqual(diagnostics(out).map((d) => `${d.file}:${d.line} ${d.code}`).sort(), VUE_BAD.expected, out);
-    assert.match(out, /'nope' does not exist on type 'ChatMessageEvent'/);
+    assertFailsWhereMarked(await vueBad(), VUE_BAD.expected, /'nope' does not exist on type 'ChatMessageEvent'/);
   });
 
   test('Vite + Vue 3: vite build succeeds; the bundle registers <peer-call>', { timeout: 120_000 }, async () => {
-    const { code, out } = await vueBuild();
-    assert.equal(code, 0, out);
-    assert.doesNotMatch(out, /Failed to resolve component/);
-    const assets = readdirSync(path.join(vue(), 'dist/assets')).filter((f) => f.endsWith('.js'));
-    const js = assets.map((f) => readFileSync(path.join(vue(), 'dist/assets', f), 'utf8')).join('\n');
-    assert.ok(DEFINES.test(js), `no customElements.define('peer-call', ...) in ${assets.join(', ')}`);
+    const built = await vueBuild();
+    assert.doesNotMatch(built.out, /Failed to resolve component/);
+    assertBuildRegisters(vue(), built);
   });
 
   // -------------------------------------------------------------- the call
