@@ -93,6 +93,8 @@ export interface LinkTimings {
   politeRestartDelay: number;
   /** ICE restarts without success before the link is rebuilt from scratch. */
   maxRestarts: number;
+  /** Connected this long and the data channel still not open: rebuild from scratch. */
+  channelTimeout: number;
 }
 
 export const DEFAULT_TIMINGS: LinkTimings = {
@@ -101,6 +103,7 @@ export const DEFAULT_TIMINGS: LinkTimings = {
   connectTimeout: 10_000,
   politeRestartDelay: 2_000,
   maxRestarts: 3,
+  channelTimeout: 5_000,
 };
 
 export interface PeerLinkOptions {
@@ -514,7 +517,23 @@ export class PeerLink {
     if (next !== this.state) {
       this.state = next;
       this.#events.state(next);
+      if (next === 'connected' && !this.channelOpen) this.#watchChannel();
     }
+  }
+
+  /**
+   * Connected, but the data channel (chat, device state) must open too: it rides on an SCTP
+   * association that Chromium (156) now and then leaves half-open on one side for good
+   * (`sctp.state` stays `connecting` while the other side's is `connected`). An ICE restart
+   * does not touch it; only a new connection does.
+   */
+  #watchChannel() {
+    this.#later(this.#timings.channelTimeout, () => {
+      if (this.state !== 'connected' || this.channelOpen) return;
+      this.#stop();
+      this.#events.recovering(`rebuilding the connection (the data channel did not open; sctp ${this.pc.sctp?.state ?? 'missing'})`);
+      this.#events.giveUp();
+    });
   }
 
   // ------------------------------------------------------------ media and data

@@ -63,6 +63,16 @@ export async function allConnected(els: El[], timeout = 20_000) {
     `not all connected: ${els.map((e) => `${e.name}: ${e.peers.map((p) => p.state).join(',')}`).join(' | ')}`,
     timeout,
   );
+  // "connected" is the ICE/DTLS connection; the data channel (chat, device state) opens with
+  // the SCTP association a moment later. Tests that chat right away need that too.
+  const describe = () =>
+    els
+      .map((e) => [...e.connections.values()].map((pc) => `${e.name}: sctp ${pc.sctp?.state ?? 'none'}, ${pc.signalingState}, local ${(pc.localDescription?.sdp.match(/^m=\w+/gm) ?? []).join('/')}, remote ${(pc.remoteDescription?.sdp.match(/^m=\w+/gm) ?? []).join('/')}`).join('; '))
+      .join(' | ');
+  await until(() => els.every((e) => [...e.connections.values()].every((pc) => pc.sctp?.state === 'connected')), 'data channels not open', timeout).catch(() => {
+    throw new Error(`data channels not open: ${describe()}`);
+  });
+  await sleep(20);
 }
 
 /** Inbound RTP stats of one kind on one connection. */

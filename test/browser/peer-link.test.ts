@@ -4,7 +4,7 @@
  * `handleSignal` on a later task, and a test may rewrite (or drop) a message in transit.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { collideExtmap } from './sdp-faults.js';
+import { collideExtmap, rejectDataChannel } from './sdp-faults.js';
 import { encodeEnvelope, MAX_CHAT_LENGTH, type Envelope } from '../../src/rtc/chat-wire.js';
 import { PeerLink, type LinkState, type LinkTimings, type LocalTracks } from '../../src/rtc/peer-link.js';
 import { sections, ufragOf } from '../../src/rtc/sdp.js';
@@ -304,6 +304,21 @@ describe('PeerLink, two links back to back', () => {
       expect(events(impolite)).not.to.include('recovering');
       await sleep(200);
       expect(impolite.link.state).to.equal('connected');
+    });
+
+    it('connected, but the data channel never opens: the link gives up after channelTimeout (an ICE restart would not help)', async () => {
+      const pair = await wire({
+        timings: { channelTimeout: 500 },
+        tap: (m, from) =>
+          from === 'polite' && 'description' in m && m.description.type === 'answer'
+            ? { description: { type: 'answer', sdp: rejectDataChannel(m.description.sdp) } }
+            : m,
+      });
+      await until(() => events(pair.impolite).includes('giveUp'), () => `no giveUp: ${events(pair.impolite).join(',')}`);
+      const steps = pair.impolite.log.flatMap((e) => (e.event === 'recovering' ? [e.step] : []));
+      expect(steps.some((s) => /the data channel did not open/.test(s)), steps.join(' | ')).to.equal(true);
+      expect(pair.impolite.link.state).to.equal('connected');
+      expect(pair.impolite.link.channelOpen).to.equal(false);
     });
 
     it('only the refusing side rebuilt (as Mesh does): the offerer rebuilds on its first rung, and the pair connects', async () => {
