@@ -240,7 +240,12 @@ export class RedisRoomStore implements RoomStore {
     }));
     let reply: unknown[];
     try {
-      reply = (await this.#run(SCRIPTS.reconcile, [this.nodeId, String(this.#graceMs), String(this.#ttlMs), JSON.stringify(local)])) as unknown[];
+      // By source, never by hash: a NOSCRIPT answer and the retry would let the commands
+      // sent meanwhile (a join) run before it, and it would judge them with a #local that
+      // predates them (a new member marked away). It is rare, so its bytes do not matter.
+      reply = (await this.client.eval(SCRIPTS.reconcile.source, {
+        arguments: [this.#prefix, this.nodeId, String(this.#graceMs), String(this.#ttlMs), JSON.stringify(local)],
+      })) as unknown[];
     } catch (err) {
       this.#dirty = true;
       throw err;

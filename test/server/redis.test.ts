@@ -12,11 +12,7 @@ import { startRedis, type RedisProcess } from './redis-helpers.js';
 import type { SignalingServerOptions } from '../../signaling-server/src/index.js';
 
 const GRACE_MS = 600;
-// A node's liveness key lives this long; it is refreshed every third of it. Short, so that
-// a dead node is noticed quickly, but not 1 s: a CI machine busy compressing four script
-// builds at start-up once stalled this process long enough for node b's key to lapse, and
-// the other node took b's members for gone (reason 'timeout' instead of 'left').
-const TTL_MS = 3_000;
+const TTL_MS = 1_000;
 
 /** Polls `check` until it returns a value (not undefined), or throws after `timeoutMs`. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
