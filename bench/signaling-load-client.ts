@@ -22,6 +22,8 @@ let samples: number[] = [];
 let sent = 0;
 let received = 0;
 let refused = 0;
+/** Refusals by code, for the report. */
+const refusedBy: Record<string, number> = {};
 let disconnects = 0;
 let ticker: NodeJS.Timeout | undefined;
 
@@ -37,7 +39,11 @@ function open(url: string, room: string): Promise<Conn> {
           received++;
           samples.push((nowMicros() - Number(s.candidate.candidate.slice(PREFIX.length))) / 1000);
         });
-        socket.on('protocol-error', () => refused++);
+        socket.on('protocol-error', (e: { code?: string }) => {
+          refused++;
+          const code = String(e?.code);
+          refusedBy[code] = (refusedBy[code] ?? 0) + 1;
+        });
         socket.on('disconnect', () => disconnects++);
         resolve({ socket, id: answer.self.id, peers: [] });
       } catch (err) {
@@ -105,7 +111,7 @@ process.on('message', async (m: { cmd: string; urls?: string[]; rooms?: number[]
       process.send!({ started: true });
       break;
     case 'window': {
-      const out = { samples, sent, received, refused, disconnects, connected: conns.filter((c) => c.socket.connected).length };
+      const out = { samples, sent, received, refused, refusedBy, disconnects, connected: conns.filter((c) => c.socket.connected).length };
       samples = [];
       sent = received = 0;
       process.send!(out);

@@ -3,13 +3,15 @@
 //   peer-call   the reference server (validation, room store, rate limits, metrics), with
 //               REDIS_URL-style scale-out when a Redis URL is given
 //   baseline    a bare Socket.IO relay: join = socket.join(room), signal = io.to(to).emit,
-//               no validation, no store; the same Redis Streams adapter when scaled out
+//               no validation, no store, peer-call's heartbeat; the same Redis Streams adapter when scaled out
 //
 // argv: <mode> <redis url or ""> <node id>. Tells the parent {ready, port}; answers
 // {cmd: 'heap'} with the heap after two full collections (a stop of the world: only between
 // phases), and {cmd: 'stats'} with the heap after the last major collection the server did on
-// its own and its event-loop delay since the previous 'stats' (both free to measure).
+// its own and its event-loop delay since the previous 'stats' (both free to measure), and
+// {cmd: 'snapshot', path} with a heap snapshot written there (after the same collections).
 import { createServer } from 'node:http';
+import { writeHeapSnapshot } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
@@ -45,7 +47,11 @@ async function baseline(): Promise<number> {
     await client.connect();
     adapter = createAdapter(client, { streamName: 'baseline:socket.io', channelPrefix: 'baseline:socket.io', onlyPlaintext: true });
   }
-  const io = new Server(http, { serveClient: false, ...(adapter && { adapter }) });
+  // peer-call's heartbeat (signaling-server/src/app.ts: pingIntervalMs, pingTimeoutMs), not
+  // Socket.IO's 25 s: a ping to every connection is work, and with the default the baseline
+  // did none in a 20 s run while peer-call pinged 10,000 sockets twice (bursts: they were
+  // opened within seconds), which set peer-call's worst windows.
+  const io = new Server(http, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, ...(adapter && { adapter }) });
   io.on('connection', (socket) => {
     socket.on('join', (request: { room: string }, ack: (a: unknown) => void) => {
       void socket.join(request.room);
@@ -74,6 +80,11 @@ process.on('message', (m: { cmd: string }) => {
     gc();
     gc();
     process.send!({ heap: process.memoryUsage().heapUsed });
+  } else if (m.cmd === 'snapshot') {
+    // For bench/heap-by-constructor: where the heap goes, after the same full collections.
+    gc();
+    gc();
+    process.send!({ snapshot: writeHeapSnapshot((m as { cmd: string; path: string }).path) });
   } else if (m.cmd === 'stats') {
     process.send!({ stats: { heapAfterMajorGc, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 } });
     loop.reset();

@@ -10,10 +10,12 @@
 //
 //   npm run bench:signaling-load [-- --connections 5000 --duration 30 --soak 180 --window 5 --only single,redis,soak]
 import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startRedis, type RedisProcess } from '../test/server/redis-helpers.js';
+import { roomSizes } from './room-sizes.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,9 @@ const { values } = parseArgs({
     window: { type: 'string', default: '5' },
     clients: { type: 'string', default: '2' },
     only: { type: 'string', default: 'single,redis,soak' },
+    // More flags for each server node's Node.js, e.g. --server-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"
+    // (a profile per node, written as it exits) or "--trace-gc" (printed with the output).
+    'server-flags': { type: 'string', default: '' },
   },
 });
 const N = Number(values.connections);
@@ -69,7 +74,7 @@ interface Node {
 
 async function startNode(mode: string, redisUrl: string, nodeId: string): Promise<Node> {
   const child = fork('bench/signaling-load-server.ts', [mode, redisUrl, nodeId], {
-    execArgv: ['--expose-gc', ...TSX],
+    execArgv: ['--expose-gc', ...values['server-flags'].split(' ').filter(Boolean), ...TSX],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const { port } = await ask<{ port: number }>(child, {}, 'port', 60_000);
@@ -117,29 +122,22 @@ interface Result {
   label: string;
   held: number;
   joinSeconds: number;
+  /** Heap growth per connection over the last three quarters of the joins (marginal). */
   heapPerConnKb: number;
+  /** (heap with all joined - heap before any) / N: includes one-off costs. */
+  heapAveragePerConnKb: number;
   /** Server heap after forced GCs: all joined, before the load; and after the load. */
   heapJoinedMb: number;
   heapEndMb: number;
   windows: Window[];
   overallP99: number;
+  /** Signals refused (protocol-error), in all; and by code. */
   refused: number;
+  refusedBy: Record<string, number>;
   disconnects: number;
 }
 
 /** Rooms of 2–6 (2, 3, 4, 5, 6, 2, ...) holding exactly n connections. */
-function roomSizes(n: number): number[] {
-  const sizes: number[] = [];
-  let left = n;
-  for (let i = 0; left > 0; i++) {
-    let size = 2 + (i % 5);
-    if (left - size === 1) size++;
-    if (size > left) size = left;
-    sizes.push(size);
-    left -= size;
-  }
-  return sizes;
-}
 
 // ---------------------------------------------------------------- one run
 
@@ -152,20 +150,34 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
     for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(mode, redis?.url ?? '', `bench-${i}`));
     const heapBefore = await heapOf(nodes);
 
+    // Joined in two steps, a quarter of the rooms then the rest, with the heap measured
+    // after each: the second step's growth per connection is the marginal cost of a
+    // connection, without the one-off costs of the first (code compiled on first use,
+    // caches, pools), which the average over all N includes.
     const sizes = roomSizes(N);
-    const shares: number[][] = Array.from({ length: CLIENT_PROCS }, () => []);
-    sizes.forEach((s, i) => shares[i % CLIENT_PROCS]!.push(s));
+    const cut = Math.ceil(sizes.length / 4);
+    const phases = [sizes.slice(0, cut), sizes.slice(cut)];
     for (let i = 0; i < CLIENT_PROCS; i++) {
       clients.push(fork('bench/signaling-load-client.ts', [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     }
     const joinStart = Date.now();
     const urls = nodes.map((n) => n.url);
-    await Promise.all(clients.map((c, i) => ask(c, { cmd: 'connect', urls, rooms: shares[i], prefix: `${label}-${i}` }, 'joined')));
-    const joinSeconds = (Date.now() - joinStart) / 1000;
-    await sleep(2_000);
-    const heapAfter = await heapOf(nodes);
-    const heapPerConnKb = (heapAfter - heapBefore) / N / 1024;
-    process.stderr.write(`${label}: ${N} joined in ${joinSeconds.toFixed(1)} s, ${heapPerConnKb.toFixed(1)} KB heap per idle connection\n`);
+    const heaps: number[] = [];
+    for (const [p, phase] of phases.entries()) {
+      const shares: number[][] = Array.from({ length: CLIENT_PROCS }, () => []);
+      phase.forEach((size, i) => shares[i % CLIENT_PROCS]!.push(size));
+      await Promise.all(clients.map((c, i) => ask(c, { cmd: 'connect', urls, rooms: shares[i], prefix: `${label}-${p}-${i}` }, 'joined')));
+      await sleep(2_000);
+      heaps.push(await heapOf(nodes));
+    }
+    const joinSeconds = (Date.now() - joinStart) / 1000 - 2 * phases.length;
+    const heapAfter = heaps.at(-1)!;
+    const later = phases[1]!.reduce((a, b) => a + b, 0);
+    const heapPerConnKb = (heapAfter - heaps[0]!) / later / 1024;
+    const heapAveragePerConnKb = (heapAfter - heapBefore) / N / 1024;
+    process.stderr.write(
+      `${label}: ${N} joined in ${joinSeconds.toFixed(1)} s; heap per idle connection ${heapPerConnKb.toFixed(2)} KiB marginal (the last ${later}), ${heapAveragePerConnKb.toFixed(2)} KiB average\n`,
+    );
 
     const serverPids = nodes.map((n) => n.child.pid!);
     const clientPids = clients.map((c) => c.pid!);
@@ -179,6 +191,7 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
     const windows: Window[] = [];
     const all: number[] = [];
     let refused = 0;
+    let refusedBy: Record<string, number> = {};
     let disconnects = 0;
     let lastCpu = cpu();
     let lastAt = Date.now();
@@ -187,7 +200,7 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
       await sleep(WINDOW_S * 1000 - ((Date.now() - began) % (WINDOW_S * 1000)));
       const parts = await Promise.all(
         clients.map((c) =>
-          ask<{ samples: number[]; sent: number; received: number; refused: number; disconnects: number; connected: number }>(c, { cmd: 'window' }, 'samples'),
+          ask<{ samples: number[]; sent: number; received: number; refused: number; refusedBy: Record<string, number>; disconnects: number; connected: number }>(c, { cmd: 'window' }, 'samples'),
         ),
       );
       const node = await statsOf(nodes);
@@ -197,6 +210,8 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
       const samples = parts.flatMap((p) => p.samples).sort((a, b) => a - b);
       for (const s of samples) all.push(s);
       refused = parts.reduce((s, p) => s + p.refused, 0);
+      refusedBy = {};
+      for (const p of parts) for (const [code, n] of Object.entries(p.refusedBy)) refusedBy[code] = (refusedBy[code] ?? 0) + n;
       disconnects = parts.reduce((s, p) => s + p.disconnects, 0);
       const w: Window = {
         at: (now - began) / 1000,
@@ -231,15 +246,25 @@ async function run(label: string, mode: 'peer-call' | 'baseline', nodeCount: num
       held: windows.at(-1)!.connected,
       joinSeconds,
       heapPerConnKb,
+      heapAveragePerConnKb,
       windows,
       overallP99: quantile(all, 0.99),
       refused,
+      refusedBy,
       disconnects,
     };
   } finally {
     await Promise.all(clients.map((c) => ask(c, { cmd: 'close' }, 'closed', 10_000).catch(() => {})));
     for (const c of clients) c.kill('SIGKILL');
-    for (const n of nodes) n.child.kill('SIGKILL');
+    // A node exits when its IPC channel closes (and then writes its --cpu-prof profile).
+    await Promise.all(
+      nodes.map(async (n) => {
+        const exited = once(n.child, 'exit');
+        n.child.disconnect();
+        await Promise.race([exited, sleep(10_000)]);
+        n.child.kill('SIGKILL');
+      }),
+    );
     await redis?.stop();
   }
 }
@@ -262,8 +287,12 @@ function summary(r: Result) {
     client: median(ws.map((w) => w.clientCpu)),
     loopP99: median(ws.map((w) => w.loopP99)),
     heap: r.heapPerConnKb,
+    heapAverage: r.heapAveragePerConnKb,
   };
 }
+
+const refusals = (r: Result) =>
+  `${r.refused}${r.refused ? ` (${Object.entries(r.refusedBy).map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}`;
 
 function comparison(title: string, ours: Result, base: Result, withRedis: boolean) {
   const o = summary(ours);
@@ -285,8 +314,9 @@ function comparison(title: string, ours: Result, base: Result, withRedis: boolea
     ...(withRedis ? [row('redis-server CPU', o.redis, b.redis, 0, ' %')] : []),
     row(`server event-loop delay p99${withRedis ? ' (worse node)' : ''}`, o.loopP99, b.loopP99, 1, ' ms'),
     row('load generators CPU', o.client, b.client, 0, ' %'),
-    row('server heap per idle connection', o.heap, b.heap, 1, ' KB'),
-    `| joins refused / disconnects | ${ours.refused} / ${ours.disconnects} | ${base.refused} / ${base.disconnects} | |`,
+    row('server heap per idle connection (marginal: the last 3/4 joined)', o.heap, b.heap, 2, ' KiB'),
+    row('server heap per idle connection (average, with one-off costs)', o.heapAverage, b.heapAverage, 2, ' KiB'),
+    `| signals refused (by code) / disconnects | ${refusals(ours)} / ${ours.disconnects} | ${refusals(base)} / ${base.disconnects} | |`,
     '',
   ].join('\n');
 }

@@ -31,6 +31,7 @@ import type {
   JoinAnswer,
   JoinRequest,
   LeaveReason,
+  OutgoingSignal,
   PeerInfo,
   Refusal,
   ServerToClientEvents,
@@ -38,8 +39,8 @@ import type {
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { isOriginAllowed, normaliseOriginEntry, type OriginPolicy } from './origins.js';
 import type { RateLimitOptions } from './rate-limit.js';
-import { ConnectionGuard, type Guarded } from './connection-guard.js';
-import { MemoryRoomStore, StoreUnavailable, type RoomStore } from './rooms.js';
+import { ConnectionGuard, GuardedConnection } from './connection-guard.js';
+import { MemoryRoomStore, StoreUnavailable, type Member, type RoomStore } from './rooms.js';
 import { createRedisScaleOut, type RedisScaleOut } from './redis.js';
 import { scriptRoutes } from './script.js';
 import { verifyJoinToken } from './tokens.js';
@@ -49,29 +50,44 @@ import type { AttachedSignaling, AttachSignalingOptions, SignalingServer, Signal
 
 export type { AttachedSignaling, AttachSignalingOptions, SignalingServer, SignalingServerOptions };
 
-/** What the server keeps of one connection (its `socket.data.peer`). */
-interface Peer {
-  socket: PeerSocket;
-  guarded: Guarded;
-  /** The room this connection is a member of, and as whom. */
-  member: { room: string; id: string } | null;
-  /** Messages are handled one at a time, in order (join is asynchronous). */
-  queue: Promise<void>;
+const SETTLED: Promise<void> = Promise.resolve();
+
+/**
+ * What the server keeps of one connection (its `socket.data.peer`): the guard's record of it
+ * (address, rate-limit bucket, flooded/throttled) and the server's own fields, one object.
+ */
+class Peer extends GuardedConnection {
+  /** Its Socket.IO socket, from when its session opens: every handler runs after that (the
+   * guard's callbacks may come before, and check). */
+  socket!: PeerSocket;
+  /** The room this connection is a member of (null: none), and as whom (then). */
+  room: string | null = null;
+  id = '';
+  /**
+   * Messages are handled one at a time, in order (join is asynchronous): `queue` is the
+   * last one still being handled, `pending` how many are. With none pending, a message
+   * whose handling is synchronous (a signal, with a store in memory) runs at once.
+   */
+  queue: Promise<void> = SETTLED;
+  pending = 0;
 }
 type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { peer: Peer }>;
 type Ack = (answer: unknown) => void;
-const SETTLED: Promise<void> = Promise.resolve();
+const OK = Object.freeze({ ok: true as const });
 
 const DEFAULT_RATE_LIMIT: RateLimitOptions = { rate: 50, burst: 200, disconnectAfter: 200, windowMs: 10_000 };
 const DEFAULT_NAME = 'Guest';
 
 /**
- * A peer id is derived from its resume secret (SHA-256, first 128 bits,
- * base64url). Holding the secret is the proof of identity, no server-side
+ * A peer id is derived from its resume secret: the first 22 characters (132 bits) of
+ * base64url(SHA-256). Holding the secret is the proof of identity, no server-side
  * state or shared key is needed, and it works across restarts and nodes.
  */
 export function peerIdFromResume(resume: string): string {
-  return createHash('sha256').update(`peer-call/v1/${resume}`).digest('base64url').slice(0, 22);
+  const id = createHash('sha256').update(`peer-call/v1/${resume}`).digest('base64url').slice(0, 22);
+  // A copy of its own: a slice is a view that would keep the whole 43-character digest
+  // alive for as long as the member is (bytes, times every connection).
+  return Buffer.from(id, 'latin1').toString('latin1');
 }
 
 const roomKey = (room: string) => `r:${room}`;
@@ -191,21 +207,22 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
   const maxPeers = options.maxPeersPerRoom ?? 6;
   const graceMs = options.resumeGraceMs ?? 15_000;
   const rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
-  const guard = new ConnectionGuard({
+  const guard = new ConnectionGuard<Peer>({
     rateLimit,
+    create: (raw, address, limits) => new Peer(raw, address, limits),
     idleMs: options.idleTimeoutMs ?? 300_000,
     maxConnections: options.maxConnectionsPerAddress ?? 100,
     connectRate: { max: options.connectionRate?.max ?? 60, windowMs: options.connectionRate?.windowMs ?? 10_000 },
     trustProxy: options.trustProxy,
     metrics,
     logger,
-    flooded(guarded) {
-      const socket = guarded.owner as PeerSocket | undefined;
-      logger.warn({ socket: socket?.id, address: guarded.address }, 'disconnected a flooding connection');
+    flooded(peer) {
+      const { socket } = peer;
+      logger.warn({ socket: socket?.id, address: peer.address }, 'disconnected a flooding connection');
       socket?.emit('protocol-error', { event: '', code: 'rate-limited', message: 'disconnected for flooding' });
     },
-    idle(guarded) {
-      const socket = guarded.owner as PeerSocket | undefined;
+    idle(peer) {
+      const { socket } = peer;
       logger.debug({ socket: socket?.id }, 'closed a connection that stayed out of every room');
       socket?.emit('protocol-error', { event: '', code: 'idle', message: 'closed: the connection joined no room in time' });
       socket?.disconnect(true);
@@ -287,6 +304,10 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
     pingInterval: options.pingIntervalMs ?? 10_000,
     pingTimeout: options.pingTimeoutMs ?? 8_000,
+    // An Engine.IO connection that opens no Socket.IO session in this time is closed (the
+    // client sends its CONNECT at once). Until then it counts against the connection rate,
+    // not the open connections of its address (ConnectionGuard.connected).
+    connectTimeout: 10_000,
     // CORS is not the gate here: allowRequest below refuses foreign origins for
     // both transports. Answering CORS for any origin (without credentials)
     // only lets a refused page read *why* it was refused (HTTP 403).
@@ -375,7 +396,7 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     }
     const resume = request.resume ?? randomBytes(32).toString('base64url');
     const id = peerIdFromResume(resume);
-    if (peer.member) await leave(peer);
+    if (peer.room !== null) await leave(peer);
     const result = await store.join(request.room, { id, name, socketId: socket.id }, maxPeers);
     if (!result.ok) throw new Refused('room-full', `room "${request.room}" is full (${maxPeers} peers)`);
     clearGrace(request.room, id);
@@ -385,7 +406,8 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
       io.to(result.replacedSocketId).emit('replaced');
       io.in(result.replacedSocketId).disconnectSockets(true);
     }
-    peer.member = { room: request.room, id };
+    peer.room = result.room ?? request.room;
+    peer.id = id;
     guard.inRoom(socket.conn, true);
     await socket.join(roomKey(request.room));
     const self: PeerInfo = { id, name };
@@ -396,56 +418,92 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
   }
 
   async function leave(peer: Peer): Promise<void> {
-    if (!peer.member) return;
-    const { room, id } = peer.member;
-    peer.member = null;
+    const { room, id } = peer;
+    if (room === null) return;
+    peer.room = null;
     guard.inRoom(peer.socket.conn, false);
     peer.socket.leave(roomKey(room));
     clearGrace(room, id);
     await removeMember(room, id, peer.socket.id, 'left');
   }
 
-  async function signal(peer: Peer, input: unknown): Promise<void> {
+  /** Synchronous when the store can be read synchronously (peek): the relay's hot path. */
+  function signal(peer: Peer, input: unknown): void | Promise<void> {
     const parsed = parseSignal(input);
     if (!parsed.ok) throw new Refused('bad-request', parsed.message);
-    const member = peer.member;
-    if (!member) throw new Refused('not-joined', 'join a room before sending signals');
-    const { to, description, candidate } = parsed.value;
-    if (to === member.id) throw new Refused('bad-request', 'a peer cannot signal itself');
-    const target = await store.get(member.room, to);
-    if (!target) throw new Refused('unknown-peer', `no peer "${to}" in this room`);
-    if (target.socketId === null) throw new Refused('peer-away', `peer "${to}" is reconnecting`);
+    const room = peer.room;
+    if (room === null) throw new Refused('not-joined', 'join a room before sending signals');
+    const value = parsed.value;
+    if (value.to === peer.id) throw new Refused('bad-request', 'a peer cannot signal itself');
+    if (store.peek) return relay(peer.id, value, store.peek(room, value.to));
+    // A shared store is a round trip away; a member connected to this node is not.
+    const here = localMember(room, value.to);
+    if (here) {
+      here.socket.emit('signal', signalFrom(peer.id, value));
+      counted(value);
+      return;
+    }
+    return store.get(room, value.to).then((target) => relay(peer.id, value, target));
+  }
+
+  /**
+   * The connection of member `id` of `room`, if it is on this node (the adapter keeps each
+   * room's local sockets; rooms are small). Its Peer says room and id only once the store
+   * has admitted it, and until it leaves or disconnects: it speaks for the member. (While a
+   * newer connection of the same member, elsewhere, replaces it, a signal may still reach
+   * it for the moment its closing takes.)
+   */
+  function localMember(room: string, id: string): Peer | undefined {
+    const here = io.of('/').adapter.rooms.get(roomKey(room));
+    if (!here) return undefined;
+    for (const socketId of here) {
+      const peer = io.of('/').sockets.get(socketId)?.data.peer;
+      if (peer && peer.id === id && peer.room === room) return peer;
+    }
+    return undefined;
+  }
+
+  const signalFrom = (from: string, { description, candidate }: OutgoingSignal) =>
+    description ? { from, description } : { from, candidate: candidate! };
+
+  function relay(from: string, signal: OutgoingSignal, target: Readonly<Member> | undefined) {
+    if (!target) throw new Refused('unknown-peer', `no peer "${signal.to}" in this room`);
+    if (target.socketId === null) throw new Refused('peer-away', `peer "${signal.to}" is reconnecting`);
     // To the connection the room store holds for that member of the sender's own room: a
     // signal can only ever reach a member of that room. `from` is the server's knowledge.
     // (Every socket is a room of its own id; a room per peer would cost heap per socket.)
     // A peer on this very node needs no trip through Redis.
     const via = nodeId !== undefined && target.node === nodeId ? io.local : io;
-    via.to(target.socketId).emit(
-      'signal',
-      description ? { from: member.id, description } : { from: member.id, candidate: candidate! },
-    );
-    metrics.relayed.inc({ kind: description ? description.type : 'candidate' });
+    via.to(target.socketId).emit('signal', signalFrom(from, signal));
+    counted(signal);
   }
 
-  async function refreshIce(peer: Peer) {
-    if (!peer.member) throw new Refused('not-joined', 'join a room before asking for ICE servers');
-    return { ok: true as const, ...iceServersFor(peer.member.id) };
+  // The counter's children, looked up once: inc({ kind }) would hash the labels per signal.
+  const relayedAs = {
+    offer: metrics.relayed.labels({ kind: 'offer' }),
+    answer: metrics.relayed.labels({ kind: 'answer' }),
+    candidate: metrics.relayed.labels({ kind: 'candidate' }),
+  };
+  const counted = (signal: OutgoingSignal): void => {
+    relayedAs[signal.description ? signal.description.type : 'candidate'].inc();
+  };
+
+  function refreshIce(peer: Peer) {
+    if (peer.room === null) throw new Refused('not-joined', 'join a room before asking for ICE servers');
+    return { ok: true as const, ...iceServersFor(peer.id) };
   }
 
   /** event -> [handler, expected argument count (besides the ack)] */
-  const handlers = new Map<string, [(peer: Peer, ...args: unknown[]) => Promise<unknown>, number]>([
+  const handlers = new Map<string, [(peer: Peer, ...args: unknown[]) => unknown, number]>([
     ['join', [join, 1]],
     ['signal', [signal, 1]],
     ['leave', [leave, 0]],
     ['refresh-ice', [refreshIce, 0]],
   ]);
 
-  async function handle(peer: Peer, event: unknown, name: string, args: unknown[], ack: Ack | undefined) {
-    const refuse = (code: ErrorCode, message: string) => {
-      count(code);
-      if (ack) ack(refusal(code, message));
-      else peer.socket.emit('protocol-error', { event: name, code, message });
-    };
+  /** Handles one message; a promise only if its handler is asynchronous. Never throws or rejects. */
+  function handle(peer: Peer, event: unknown, name: string, args: unknown[], ack: Ack | undefined): void | Promise<void> {
+    let result: unknown;
     try {
       const entry = typeof event === 'string' ? handlers.get(event) : undefined;
       if (!entry) throw new Refused('unknown-event', `"${name}" is not an event of protocol v1`);
@@ -453,35 +511,65 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
       if (args.length !== arity) {
         throw new Refused('bad-request', `"${name}" takes ${arity === 0 ? 'no payload' : 'one payload object'}`);
       }
-      const result = await handler(peer, ...args);
-      ack?.(result ?? { ok: true });
+      result = handler(peer, ...args);
     } catch (err) {
-      if (err instanceof Refused) return refuse(err.code, err.message);
-      // Logged and counted where it failed (store hooks).
-      if (err instanceof StoreUnavailable) return refuse('internal', 'the room service is unavailable; try again shortly');
-      logger.error({ err, event: name }, 'handler failed');
-      refuse('internal', 'the server failed to handle this message');
+      return failed(peer, name, ack, err);
     }
+    if (result instanceof Promise) {
+      return result.then(
+        (answer: unknown) => ack?.(answer ?? OK),
+        (err: unknown) => failed(peer, name, ack, err),
+      );
+    }
+    ack?.(result ?? OK);
+  }
+
+  function failed(peer: Peer, name: string, ack: Ack | undefined, err: unknown) {
+    let code: ErrorCode;
+    let message: string;
+    if (err instanceof Refused) ({ code, message } = err);
+    // Logged and counted where it failed (store hooks).
+    else if (err instanceof StoreUnavailable) [code, message] = ['internal', 'the room service is unavailable; try again shortly'];
+    else {
+      logger.error({ err, event: name }, 'handler failed');
+      [code, message] = ['internal', 'the server failed to handle this message'];
+    }
+    count(code);
+    if (ack) ack(refusal(code, message));
+    else peer.socket.emit('protocol-error', { event: name, code, message });
+  }
+
+  /** Runs `step` after the messages of `peer` still being handled (it must not reject). */
+  function after(peer: Peer, step: () => void | Promise<void>) {
+    peer.pending++;
+    peer.queue = peer.queue.then(step).then(() => {
+      // Idle again: let the settled chain go (a promise kept per connection is heap).
+      if (--peer.pending === 0) peer.queue = SETTLED;
+    });
   }
 
   /** Every event of a connection (`this`): refused when over the limit, else queued in order. */
   function onEvent(this: PeerSocket, event: unknown, ...args: unknown[]) {
     const peer = this.data.peer;
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
-    if (peer.guarded.flooded) return;
+    if (peer.flooded) return;
     // Counted once, when its packet arrived (refusal metrics included).
-    if (peer.guarded.throttled) return void ack?.(refusal('rate-limited', 'too many messages; slow down'));
+    if (peer.throttled) return void ack?.(refusal('rate-limited', 'too many messages; slow down'));
     const name = typeof event === 'string' ? event.slice(0, 64) : String(typeof event);
-    peer.queue = peer.queue.then(() => handle(peer, event, name, args, ack));
+    if (peer.pending > 0) return after(peer, () => handle(peer, event, name, args, ack));
+    // Nothing ahead of it: handled now, and only queued if it has to wait for something.
+    const handling = handle(peer, event, name, args, ack);
+    if (handling) after(peer, () => handling);
   }
 
   function onDisconnect(this: PeerSocket, reason: string) {
     const peer = this.data.peer;
     metrics.sockets.dec();
-    peer.queue = peer.queue.then(async () => {
-      if (!peer.member || closing) return;
-      const { room, id } = peer.member;
-      peer.member = null;
+    guard.closed(this.conn);
+    after(peer, async () => {
+      const { room, id } = peer;
+      if (room === null || closing) return;
+      peer.room = null;
       logger.debug({ room, peer: id, reason }, 'disconnected');
       try {
         if (!(await store.markAway(room, id, peer.socket.id))) return;
@@ -502,13 +590,31 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     });
   }
 
+  /**
+   * `socket.onAny(onEvent)`, with a listener array of the size it needs: onAny pushes onto
+   * an empty array, which V8 then sizes for 17 (152 bytes a connection, not 24). Socket.IO
+   * only reads the array (onAny, prependAny and offAny change it, as they would have). If a
+   * Socket.IO version keeps its any-listeners elsewhere, listenersAny() says so and onAny
+   * is used.
+   */
+  function listenToEveryEvent(socket: PeerSocket) {
+    (socket as unknown as { _anyListeners?: unknown[] })._anyListeners ??= [onEvent];
+    if (socket.listenersAny()[0] !== onEvent) socket.onAny(onEvent);
+  }
+
   io.on('connection', (socket: PeerSocket) => {
     metrics.sockets.inc();
     // Every packet of this connection counts against its rate limit (ConnectionGuard).
-    const guarded = guard.of(socket.conn) ?? { address: '?', flooded: false, throttled: false, owner: undefined };
-    guarded.owner = socket;
-    socket.data.peer = { socket, guarded, member: null, queue: SETTLED };
-    socket.onAny(onEvent);
+    const peer = guard.of(socket.conn);
+    if (!peer) {
+      // Attached with io.attach() rather than attach(): its packets would go uncounted.
+      logger.error('refused a connection that the connection guard does not watch (attach signaling with attach())');
+      return void socket.disconnect(true);
+    }
+    peer.socket = socket;
+    guard.connected(socket.conn);
+    socket.data.peer = peer;
+    listenToEveryEvent(socket);
     socket.on('disconnect', onDisconnect);
   });
 

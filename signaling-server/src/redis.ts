@@ -88,10 +88,20 @@ export class RedisRoomStore implements RoomStore {
   readonly #expirySlots = new Set<number>();
   #closed = false;
 
+  /**
+   * The client without a per-command timeout, for the relay's lookups (one per signal to a
+   * peer on another node): node-redis arms an AbortSignal.timeout for every command that
+   * has one, a cost that showed in profiles at thousands of signals a second. A lookup
+   * changes nothing, so one that waits is only late; a lost connection still fails it (no
+   * offline queue, and pings notice a dead one).
+   */
+  readonly #reader: RedisClient;
+
   constructor(
     readonly client: RedisClient,
     options: RedisRoomStoreOptions,
   ) {
+    this.#reader = client.withCommandOptions({ timeout: 0 }) as unknown as RedisClient;
     this.nodeId = options.nodeId;
     this.#prefix = options.keyPrefix ?? 'peercall:';
     this.#ttlMs = options.nodeTtlMs ?? 10_000;
@@ -174,9 +184,9 @@ export class RedisRoomStore implements RoomStore {
   async get(room: string, id: string): Promise<Member | undefined> {
     let raw: string | null;
     try {
-      raw = (await this.client.hGet(this.#key('room', room), id)) as string | null;
+      raw = (await this.#reader.hGet(this.#key('room', room), id)) as string | null;
     } catch (err) {
-      throw this.#unavailable('get', err);
+      throw this.#unavailable('get', err, false);
     }
     if (raw === null) return undefined;
     const m = JSON.parse(raw) as { name: string; socketId?: string; node?: string };
@@ -187,7 +197,7 @@ export class RedisRoomStore implements RoomStore {
     try {
       return Number(await this.client.sCard(this.#key('rooms')));
     } catch (err) {
-      throw this.#unavailable('roomCount', err);
+      throw this.#unavailable('roomCount', err, false);
     }
   }
 
@@ -309,9 +319,12 @@ export class RedisRoomStore implements RoomStore {
     }
   }
 
-  #unavailable(operation: string, err: unknown): StoreUnavailable {
-    // The command may or may not have run: let the next reconcile settle it.
-    this.#dirty = true;
+  /** `changes`: the failed command would have changed Redis (a read would not). */
+  #unavailable(operation: string, err: unknown, changes = true): StoreUnavailable {
+    // The command may or may not have run: let the next reconcile settle it. Not after a
+    // failed read: an overloaded node whose lookups time out would otherwise reconcile
+    // every member it holds every second, and only add to the load.
+    if (changes) this.#dirty = true;
     this.#hooks?.failed(operation, err);
     return new StoreUnavailable(operation, err);
   }

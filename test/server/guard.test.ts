@@ -166,3 +166,41 @@ test('behind a trusted proxy the forwarded address counts, not the proxy', async
   a.close();
   b.close();
 });
+
+// The guard counts packets at the connection's transport: a long-polling connection has its
+// packets counted there, and when it upgrades to WebSocket, the new transport's are.
+test('over long-polling, a flood of packets in one request is cut off', async () => {
+  const t = await server(FLOODY);
+  const base = `${t.url}/socket.io/?EIO=4&transport=polling`;
+  const open = await (await fetch(base)).text();
+  const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+  const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
+  assert.equal((await post('40')).status, 200);
+  assert.match(await (await fetch(`${base}&sid=${sid}`)).text(), /^40\{/);
+  // 400 noops in one payload (Engine.IO separates packets with U+001E): burst 100, then 100 refusals.
+  await post(Array.from({ length: 400 }, () => '6').join('\x1e'));
+  assert.match(await metric(t, /^peercall_flood_disconnects_total/), / 1$/);
+  // The next poll gets the notice, and the session ends (Engine.IO's close packet, then an
+  // unknown sid) within a few more, for a client that keeps polling.
+  assert.match(await (await fetch(`${base}&sid=${sid}`)).text(), /disconnected for flooding/);
+  let status = 200;
+  for (let i = 0; i < 5 && status === 200; i++) status = (await fetch(`${base}&sid=${sid}`)).status;
+  assert.equal(status, 400, 'the session was still served after the flood');
+});
+
+test('after an upgrade from long-polling to WebSocket, the WebSocket packets count', async () => {
+  const t = await server(FLOODY);
+  const { io } = await import('socket.io-client');
+  const socket = io(t.url, { transports: ['polling', 'websocket'], reconnection: false, forceNew: true });
+  try {
+    await new Promise<void>((resolve) => socket.io.engine.once('upgrade', () => resolve()));
+    assert.equal(socket.io.engine.transport.name, 'websocket');
+    await new Promise<void>((resolve) => (socket.connected ? resolve() : socket.once('connect', () => resolve())));
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    for (let i = 0; i < 1_000 && socket.connected; i++) socket.emit('refresh-ice');
+    assert.equal(await Promise.race([closed, sleep(5_000).then(() => 'still connected')]), 'transport close');
+    assert.match(await metric(t, /^peercall_flood_disconnects_total/), / 1$/);
+  } finally {
+    socket.close();
+  }
+});

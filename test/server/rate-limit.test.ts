@@ -1,20 +1,20 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageRateLimiter, type RateLimitOptions, type Verdict } from '../../signaling-server/src/rate-limit.js';
+import { take, type Bucket, type RateLimitOptions, type Verdict } from '../../signaling-server/src/rate-limit.js';
 
-/** A limiter on a clock the test moves by hand (ms). */
+/** A bucket on a clock the test moves by hand (ms). */
 function limiter(options: RateLimitOptions) {
   let now = 1_000;
-  const l = new MessageRateLimiter(options, () => now);
+  const bucket: Bucket = { tokens: options.burst, last: now, refused: 0, windowStart: now };
   return {
-    take: (n = 1): Verdict[] => Array.from({ length: n }, () => l.take()),
+    take: (n = 1): Verdict[] => Array.from({ length: n }, () => take(bucket, options, now)),
     advance: (ms: number) => (now += ms),
   };
 }
 
 const count = (vs: Verdict[], v: Verdict) => vs.filter((x) => x === v).length;
 
-describe('MessageRateLimiter', () => {
+describe('the message rate limit (token bucket)', () => {
   test('a full bucket lets a burst through, then throttles', () => {
     const l = limiter({ rate: 10, burst: 5, disconnectAfter: 100, windowMs: 10_000 });
     assert.deepEqual(l.take(5), ['ok', 'ok', 'ok', 'ok', 'ok']);
@@ -61,7 +61,7 @@ describe('MessageRateLimiter', () => {
 
   test('refusals older than the window are forgotten', () => {
     const l = limiter({ rate: 1, burst: 1, disconnectAfter: 2, windowMs: 1_000 });
-    l.advance(1_001); // the window, which started at construction, is over
+    l.advance(1_001); // the window, which started with the full bucket, is over
     assert.deepEqual(l.take(3), ['ok', 'throttled', 'throttled']);
     l.advance(1_001); // a new window, and one token
     // The refusal count restarts with the window: two more refusals are only throttled.

@@ -281,6 +281,8 @@ describe('scale-out through Redis', () => {
     const xj = await x.joined({ room: 'outage' });
     const y = await connect(b);
     const yj = await y.joined({ room: 'outage' });
+    const w = await connect(a);
+    const wj = await w.joined({ room: 'outage' });
     await x.waitFor('peer-joined');
     const errorsBefore = await metric(a.url, 'peercall_redis_errors_total').catch(() => 0);
 
@@ -292,6 +294,9 @@ describe('scale-out through Redis', () => {
     assert.match(!refused.ok ? refused.error.message : '', /unavailable/);
     const signal = (await x.raw('signal', { to: yj.self.id, description: offer() })) as { ok: boolean; error: { code: string } };
     assert.equal(signal.error.code, 'internal');
+    // A member on the same node is reached without Redis: its connection is here.
+    assert.deepEqual(await x.raw('signal', { to: wj.self.id, description: offer('v=0\r\nlocal\r\n') }), { ok: true });
+    await w.waitFor('signal', (args) => (args[0] as { description?: { sdp: string } }).description?.sdp === 'v=0\r\nlocal\r\n');
     const health = await fetch(`${a.url}/healthz`);
     assert.equal(health.status, 503);
     assert.deepEqual(await health.json(), { status: 'redis-unavailable', sockets: a.server.io.engine.clientsCount, node: 'a', redis: 'down' });
@@ -316,6 +321,8 @@ describe('scale-out through Redis', () => {
       });
       await to.waitFor('signal', (args) => (args[0] as { description?: { sdp: string } }).description?.sdp === 'v=0\r\nafter\r\n');
     }
+    // (The room holds three: w makes way for the check.)
+    assert.deepEqual(await w.raw('leave'), { ok: true });
     const fresh = await connect(a);
     const answer = await fresh.joined({ room: 'outage' });
     assert.deepEqual(new Set(answer.peers.map((p) => p.id)), new Set([xj.self.id, yj.self.id]));
