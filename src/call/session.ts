@@ -37,6 +37,13 @@ export class Session {
   /** Relay-only mode found no relay: why. */
   relayProblem = '';
   #mesh: Mesh | undefined;
+  /**
+   * What signaling delivered before the join's answer was handled (another member joining
+   * or offering at that moment: the server may send it ahead of our answer): handed to the
+   * mesh, in order, once it exists. Dropped, a peer that offered would be a nameless "Guest"
+   * and its peer-joined lost.
+   */
+  #early: Array<(mesh: Mesh) => void> = [];
   #ice = new IceRefresh((servers) => this.#mesh?.setIceServers(servers));
   #closed = new AbortController();
 
@@ -55,8 +62,10 @@ export class Session {
   /**
    * Joins through the adapter and connects to everyone in the room. Rejects as the
    * adapter does; resolves without joining when the session was closed meanwhile.
+   * `local` is read once the join answers, when the links are made: the tracks may
+   * still be on their way (they follow by replaceTrack).
    */
-  async join(name: string, local: LocalTracks): Promise<void> {
+  async join(name: string, local: () => LocalTracks): Promise<void> {
     const o = this.options;
     const answer = this.adapter.join({ room: this.room, name, ...(o.token && { token: o.token }) }, this.#handlers());
     // While the join is on its way: the connection for the first link (see Mesh).
@@ -79,12 +88,15 @@ export class Session {
       signaling: this.adapter,
       iceServers: o.iceServers ?? info.iceServers ?? [],
       ...(o.iceTransportPolicy && { iceTransportPolicy: o.iceTransportPolicy }),
-      local,
+      local: local(),
       spare,
       mediaState: this.host.mediaState,
       events: this.#meshEvents(),
     });
     for (const peer of info.peers) this.#mesh.add(peer);
+    const early = this.#early;
+    this.#early = [];
+    for (const deliver of early) deliver(this.#mesh);
     this.#refreshIce(info.iceServersTtl);
   }
 
@@ -104,6 +116,7 @@ export class Session {
       state: p.link.state,
       path: p.path,
       present: p.present,
+      channelOpen: p.link.channelOpen,
       stream: p.link.remoteStream,
       microphone: p.microphone,
       mic: p.microphone,
@@ -140,10 +153,23 @@ export class Session {
 
   #handlers(): SignalingHandlers {
     const live = () => !this.#closed.signal.aborted;
+    const toMesh = (deliver: (mesh: Mesh) => void) => {
+      if (!live()) return;
+      if (this.#mesh) deliver(this.#mesh);
+      else this.#early.push(deliver);
+    };
     return {
-      peerJoined: (peer) => live() && this.#mesh?.add(peer),
-      peerLeft: (id, reason) => live() && this.#mesh?.left(id, reason ?? 'left'),
-      signal: (from, message) => live() && this.#mesh?.signal(from, message),
+      peerJoined: (peer) => {
+        if (this.#mesh) return live() && this.#mesh.add(peer);
+        // Early: a peer that the answer lists too is the same join (named, not started over).
+        toMesh((mesh) => {
+          const known = mesh.peers.get(peer.id);
+          if (known) known.name = peer.name;
+          else mesh.add(peer);
+        });
+      },
+      peerLeft: (id, reason) => toMesh((mesh) => mesh.left(id, reason ?? 'left')),
+      signal: (from, message) => toMesh((mesh) => mesh.signal(from, message)),
       status: (status, detail) => {
         if (!live()) return;
         this.signalingState = status;

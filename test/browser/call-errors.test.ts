@@ -15,8 +15,12 @@ import {
   type StateChangeEvent,
 } from '../../src/index.js';
 
-/** Two adapters of one in-page room; `tamper` may rewrite a message on its way. */
-function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m) => m) {
+/**
+ * Two adapters of one in-page room; `tamper` may rewrite a message on its way; a join's
+ * answer may take `answerDelay` ms while the room already counts the member (as a server's
+ * answer can arrive after another member's peer-joined or offer).
+ */
+function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m) => m, answerDelay = 0) {
   const members = new Map<string, SignalingHandlers>();
   let n = 0;
   const adapter = (): SignalingAdapter => {
@@ -27,6 +31,7 @@ function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m)
         const peers = [...members.keys()].map((other) => ({ id: other, name: other }));
         for (const h of members.values()) h.peerJoined({ id, name: options.name });
         members.set(id, handlers);
+        if (answerDelay) await new Promise((r) => setTimeout(r, answerDelay));
         return { self: { id, name: options.name }, peers };
       },
       send(to, message) {
@@ -110,6 +115,20 @@ describe('errors the page can see', () => {
     expect(rebuilt, linkSteps.join(' | ')).to.be.greaterThan(-1);
     expect(linkSteps.slice(0, rebuilt).some((d) => /ICE restart/.test(d)), `it waited for ICE restarts first: ${linkSteps.join(' | ')}`).to.equal(false);
     await allConnected([a, b], 60_000);
+  });
+});
+
+describe('signaling that arrives before the join is answered', () => {
+  it("another member's peer-joined and offer before our answer: kept, named, connected", async () => {
+    // Ada's answer takes 300 ms; Grace joins meanwhile: Ada hears of her, and gets her offer
+    // if Grace offers, before Ada's own answer (dropped, Grace was a nameless "Guest").
+    const { adapter } = hub(undefined, 300);
+    const room = newRoom();
+    const a = await fixture<El>(html`<peer-call room=${room} name="Ada" autojoin .signaling=${adapter()}></peer-call>`);
+    await until(() => a.state === 'joining' || a.state === 'capturing', 'Ada not joining');
+    const b = await fixture<El>(html`<peer-call room=${room} name="Grace" autojoin .signaling=${adapter()}></peer-call>`);
+    await allConnected([a, b]);
+    expect(a.peers.map((p) => p.name)).to.deep.equal(['Grace']);
   });
 });
 
