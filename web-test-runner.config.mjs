@@ -89,12 +89,13 @@ function signalingPlugin() {
       if (command === 'disconnect-socket') {
         // Cuts the connection of peer `peerId` of `room` the way a network drop does (the
         // transport closes; no Socket.IO "server disconnect"): its client reconnects and
-        // resumes. The server keeps each connection's membership in socket.data.peer (app.ts).
+        // resumes. The server keeps each connection's membership in socket.data.peer: its
+        // room and id (members.ts).
         const target = payload.url && payload.url !== url ? extra.get(payload.url) : server;
         let cut = 0;
         for (const socket of target?.io.of('/').sockets.values() ?? []) {
-          const member = socket.data.peer?.member;
-          if (member?.room === payload.room && member.id === payload.peerId) {
+          const peer = socket.data.peer;
+          if (peer && peer.room === payload.room && peer.id === payload.peerId) {
             socket.conn.close();
             cut++;
           }

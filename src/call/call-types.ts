@@ -71,6 +71,11 @@ export interface PeerSnapshot extends PeerInfo {
   path: LinkPath | undefined;
   /** Whether signaling currently lists the peer (false while it reconnects to the server). */
   present: boolean;
+  /**
+   * The data channel to the peer is open: chat messages and device state reach it. It opens
+   * a moment after `state` becomes `connected` (a UI may hold its chat box until then).
+   */
+  channelOpen: boolean;
   stream: MediaStream;
   /** The peer's own microphone / camera / screen-share state, as it reports it. */
   microphone: boolean;

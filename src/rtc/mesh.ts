@@ -146,7 +146,11 @@ export class Mesh {
         },
         relayMissing: (detail) => peer.link === link && events.relayMissing(peer, detail),
         media: () => events.peerChanged(peer),
-        channelOpen: () => link.sendFrames(encodeEnvelope(this.#options.mediaState())),
+        channelOpen: () => {
+          link.sendFrames(encodeEnvelope(this.#options.mediaState()));
+          // The page may be waiting for it (peers[].channelOpen).
+          if (peer.link === link) events.peerChanged(peer);
+        },
         envelope: (e) => {
           if (e.t === 'chat') events.chat(peer, e.id, e.text);
           else {
