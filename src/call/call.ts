@@ -253,13 +253,33 @@ export class Call extends EventTarget {
     const o = this.#options;
     if (!o.room) return this.#failState(errorInfo('no-room'));
     if (typeof RTCPeerConnection === 'undefined') return this.#failState(errorInfo('unsupported'));
-    if (this.#media.status !== 'ready') {
-      this.#setState('capturing');
+    const capturing = this.#media.status !== 'ready';
+    this.#setState(capturing ? 'capturing' : 'joining');
+    // Signaling does not wait for the camera: connecting, joining and the first offers need
+    // no track (each link's senders exist from the start and take the tracks by replaceTrack
+    // when the capture delivers them, as on a device switch). Opening a link is then one
+    // capture, not a capture followed by the signaling's round trips.
+    const joining = this.#joinSession(run, o.room);
+    if (capturing) {
       const ok = await this.#capture(this.#wanted());
       if (run.aborted) return;
-      if (!ok) return this.#mediaFailed();
+      if (!ok) {
+        // The room saw us join; without camera and microphone we are not staying.
+        this.#closeCall();
+        return this.#mediaFailed();
+      }
+      this.#setState('joining');
     }
-    this.#setState('joining');
+    const failed = await joining;
+    if (run.aborted) return;
+    if (failed) return this.#failState(failed);
+    this.#setState('joined');
+    this.#emit(new JoinedEvent(o.room, this.#session!.self!));
+  }
+
+  /** The signaling half of join(): resolves with the error if it failed, else undefined. */
+  async #joinSession(run: AbortSignal, room: string): Promise<PeerCallErrorInfo | undefined> {
+    const o = this.#options;
     const adapterReady = this.#prepared ?? resolveAdapter(o);
     this.#prepared = undefined;
     const name = (o.name || '').trim() || t('guest');
@@ -267,18 +287,18 @@ export class Call extends EventTarget {
     let session: Session;
     try {
       const adapter = await adapterReady;
-      if (run.aborted) return adapter.leave();
-      session = this.#session = new Session(adapter, o.room, o, this.#sessionHost);
-      await session.join(name, { audio: m.microphone, video: m.video, stream: m.stream });
+      if (run.aborted) return void adapter.leave();
+      session = this.#session = new Session(adapter, room, o, this.#sessionHost);
+      // Read when the links are made: by then the capture may have delivered.
+      await session.join(name, () => ({ audio: m.microphone, video: m.video, stream: m.stream }));
     } catch (err) {
-      if (run.aborted) return;
+      if (run.aborted) return undefined;
       this.#session = undefined;
-      return this.#failState(joinError(err));
+      return joinError(err);
     }
     // Superseded by another join (a leave closed it already): this session is not wanted.
-    if (run.aborted) return session.close();
-    this.#setState('joined');
-    this.#emit(new JoinedEvent(o.room, session.self!));
+    if (run.aborted) session.close();
+    return undefined;
   }
 
   /** Leaves the room: closes every connection and stops the camera and microphone. */
