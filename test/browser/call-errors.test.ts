@@ -3,7 +3,7 @@
  * `peer-call-error` with a code, and words in the view.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { allConnected, newRoom, record, shadow, signalingUrl, startServer, stopServer, until, type El } from './helpers.js';
+import { allConnected, inbound, newRoom, record, shadow, signalingUrl, sleep, startServer, stopServer, until, type El } from './helpers.js';
 import { collideExtmap } from './sdp-faults.js';
 import {
   SignalingError,
@@ -20,7 +20,7 @@ import {
  * answer may take `answerDelay` ms while the room already counts the member (as a server's
  * answer can arrive after another member's peer-joined or offer).
  */
-function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m) => m, answerDelay = 0) {
+function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m) => m, answerDelay = 0, joined?: (name: string) => void) {
   const members = new Map<string, SignalingHandlers>();
   let n = 0;
   const adapter = (): SignalingAdapter => {
@@ -28,6 +28,7 @@ function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m)
     return {
       async join(options, handlers) {
         id = `p${++n}`;
+        joined?.(options.name ?? '');
         const peers = [...members.keys()].map((other) => ({ id: other, name: other }));
         for (const h of members.values()) h.peerJoined({ id, name: options.name });
         members.set(id, handlers);
@@ -129,6 +130,34 @@ describe('signaling that arrives before the join is answered', () => {
     const b = await fixture<El>(html`<peer-call room=${room} name="Grace" autojoin .signaling=${adapter()}></peer-call>`);
     await allConnected([a, b]);
     expect(a.peers.map((p) => p.name)).to.deep.equal(['Grace']);
+  });
+});
+
+describe('joining while the camera starts', () => {
+  it('signaling joins before the capture is done; the video follows on the same connection', async () => {
+    // Capture made slow (as a permission prompt would): the join must not wait for it.
+    const media = navigator.mediaDevices;
+    const getUserMedia = media.getUserMedia.bind(media);
+    const events: string[] = [];
+    media.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      await sleep(600);
+      events.push('captured');
+      return stream;
+    };
+    try {
+      const { adapter } = hub(undefined, 0, (name) => events.push(`joined ${name}`));
+      const room = newRoom();
+      const a = await fixture<El>(html`<peer-call room=${room} name="Ada" autojoin .signaling=${adapter()}></peer-call>`);
+      const b = await fixture<El>(html`<peer-call room=${room} name="Grace" autojoin .signaling=${adapter()}></peer-call>`);
+      await allConnected([a, b]);
+      expect(events.indexOf('joined Ada')).to.be.lessThan(events.indexOf('captured'));
+      // Ada's camera reached Grace by replaceTrack on the link made before it existed.
+      const pc = [...b.connections.values()][0]!;
+      await until(async () => ((await inbound(pc, 'video'))?.framesDecoded ?? 0) > 0, 'no video from Ada');
+    } finally {
+      media.getUserMedia = getUserMedia;
+    }
   });
 });
 
