@@ -6,7 +6,7 @@
 // Both servers run in a process of their own (as they would in production), not in the
 // one that drives the browsers.
 //
-//   npm run bench:call-setup [-- --calls 15] [--timeline]
+//   npm run bench:call-setup [-- --calls 15] [--timeline] [--from join|navigation|both] [--network loopback,slow]
 //
 // --timeline also records, in both pages, when each step of the call happened and prints
 // the median of each step for peer-call and the baseline: where the time goes.
@@ -17,8 +17,20 @@ import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startReference } from '../test/e2e/helpers.js';
+import { readSteps, STEPS, TIMELINE_HOOKS, type Timeline } from './call-timeline.js';
+import { stats } from './stats.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '12' }, timeline: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '12' },
+    timeline: { type: 'boolean', default: false },
+    // join: from "the second user joins" (page loaded, camera open); navigation: from the
+    // second user opening the link (call-setup-navigation.ts); both.
+    from: { type: 'string', default: 'join' },
+    // For --from navigation: loopback, slow (60 ms, 10 Mbit/s), or both.
+    network: { type: 'string', default: 'loopback,slow' },
+  },
+});
 const CALLS = Math.max(10, Number(values.calls));
 
 // ---------------------------------------------------------------- baseline
@@ -89,65 +101,7 @@ window.start = async () => {
   el.join();
 };`;
 
-// ---------------------------------------------------------------- timeline (--timeline)
-// Wraps RTCPeerConnection and WebSocket in the page to note the first time (Date.now())
-// each step happens. Plain JavaScript text, like ELEMENT_HOOKS.
-const STEPS = ['pc created', 'offer started', 'offer set', 'offer sent', 'offer received', 'offer applied', 'answer sent', 'answer received', 'answer applied', 'connected', 'first frame'] as const;
-type Step = (typeof STEPS)[number];
-const TIMELINE_HOOKS = `
-window.steps = {};
-const note = (step) => { if (!(step in window.steps)) window.steps[step] = Date.now(); };
-const P = RTCPeerConnection.prototype;
-const sld = P.setLocalDescription, srd = P.setRemoteDescription, co = P.createOffer;
-P.createOffer = function (...a) { note('offer started'); return co.apply(this, a); };
-P.setLocalDescription = function (d) {
-  const offer = this.signalingState === 'stable';
-  if (offer && !d) note('offer started');
-  const r = sld.apply(this, arguments);
-  if (offer) r.then(() => note('offer set'), () => {});
-  return r;
-};
-P.setRemoteDescription = function (d) { const r = srd.apply(this, arguments); r.then(() => note(d.type + ' applied'), () => {}); return r; };
-const Native = window.RTCPeerConnection;
-window.RTCPeerConnection = function (...a) {
-  const pc = new Native(...a);
-  note('pc created');
-  pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected' && note('connected'));
-  return pc;
-};
-window.RTCPeerConnection.prototype = P;
-const send = WebSocket.prototype.send;
-WebSocket.prototype.send = function (data) {
-  if (typeof data === 'string') for (const t of ['offer', 'answer']) if (data.includes('"type":"' + t + '"')) note(t + ' sent');
-  return send.call(this, data);
-};
-const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-Object.defineProperty(WebSocket.prototype, 'onmessage', {
-  get() { return onmessage.get.call(this); },
-  set(fn) {
-    onmessage.set.call(this, function (e) {
-      if (typeof e.data === 'string') for (const t of ['offer', 'answer']) if (e.data.includes('"type":"' + t + '"')) note(t + ' received');
-      return fn.call(this, e);
-    });
-  },
-});`;
-
-/** Per step: the first time either page reached it, except connected (both pages). */
-async function readSteps(pages: Page[], t0: number, total: number): Promise<Partial<Record<Step, number>>> {
-  const seen = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as { steps: Record<string, number> }).steps)));
-  const out: Partial<Record<Step, number>> = { 'first frame': total };
-  for (const step of STEPS) {
-    const times = seen.map((s) => s[step]).filter((t): t is number => t !== undefined);
-    if (step === 'connected' ? times.length === pages.length : times.length) {
-      out[step] = (step === 'connected' ? Math.max(...times) : Math.min(...times)) - t0;
-    }
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------- measurement
-type Timeline = Partial<Record<Step, number>>;
-
 async function call(browser: Browser, url: string, room: string, hooks: boolean, timeline?: Timeline[]): Promise<number> {
   const contexts = [await browser.newContext(), await browser.newContext()];
   try {
@@ -183,12 +137,6 @@ async function call(browser: Browser, url: string, room: string, hooks: boolean,
   }
 }
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]!;
-  return { median: q(0.5), p25: q(0.25), p75: q(0.75), min: s[0]!, max: s[s.length - 1]! };
-};
-
 type Urls = { site: string; baseline: string };
 
 if (process.env['CALL_SETUP_ROLE'] === 'servers') {
@@ -199,8 +147,14 @@ if (process.env['CALL_SETUP_ROLE'] === 'servers') {
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   process.send!({ site: `http://localhost:${(site.address() as AddressInfo).port}`, baseline: baseline.url } satisfies Urls);
   process.on('disconnect', () => process.exit(0));
-} else {
-  await main();
+} else if (process.env['CALL_SETUP_ROLE'] === undefined) {
+  const from = new Set(values.from === 'both' ? ['join', 'navigation'] : [values.from]);
+  if (from.has('join')) await main();
+  if (from.has('navigation')) {
+    const nav = await import('./call-setup-navigation.js');
+    const networks = values.network.split(',').map((n) => (n === 'slow' ? nav.SLOW : nav.LOOPBACK));
+    nav.reportFromNavigation(await nav.measureFromNavigation(CALLS, networks, values.timeline), CALLS);
+  }
 }
 
 async function main() {
