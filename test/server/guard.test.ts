@@ -61,6 +61,8 @@ for (const [kind, frames] of [
   ['Socket.IO ACK', ['431[{}]']],
   ['Engine.IO noop', ['6']],
   ['Engine.IO pong', ['3']],
+  // A ping from the client: Engine.IO 4 has the server ping, but a client may send one anyway.
+  ['Engine.IO ping', ['2']],
   // A binary event: its header packet, then its attachment as a binary frame.
   ['binary event', [`451-${JSON.stringify(['signal', { _placeholder: true, num: 0 }])}`, Buffer.from([1, 2, 3, 4])]],
   ['event', [`42${JSON.stringify(['refresh-ice'])}`]],
