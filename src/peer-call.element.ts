@@ -250,9 +250,10 @@ export class PeerCallElement extends LitElement {
 
   /**
    * Joins the room: captures camera and microphone (as `media` says) unless
-   * the preview already did, then connects to everyone in the room. Resolves
-   * once joined, or when joining failed (the element then shows why and
-   * fires `peer-call-error`).
+   * the preview already did, and meanwhile connects to everyone in the room
+   * (the media follows when the capture delivers). Resolves once joined, or
+   * when joining failed (the element then shows why and fires
+   * `peer-call-error`; a failed capture leaves the room again).
    */
   join(): Promise<void> {
     this.#sync();

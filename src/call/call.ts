@@ -241,9 +241,10 @@ export class Call extends EventTarget {
 
   /**
    * Joins the room: captures camera and microphone (as `media` says) unless the
-   * preview already did, then connects to everyone in the room. Resolves once
-   * joined, or when joining failed (then `state` is `error` or `media-error`,
-   * `error` says why, and `peer-call-error` fired).
+   * preview already did, and meanwhile connects to everyone in the room (the media
+   * follows when the capture delivers). Resolves once joined, or when joining failed
+   * (then `state` is `error` or `media-error`, `error` says why, and
+   * `peer-call-error` fired; a failed capture leaves the room again).
    */
   async join(): Promise<void> {
     // Joined already, or joining: that stay ends first (a join is never left running beside another).
