@@ -3,8 +3,8 @@
 // autojoins, and the time is until a decoded remote frame shows on BOTH pages. Three
 // contenders in one run, calls alternating between them, N of each:
 //
-//   seed     the minimal flow: capture, then a Socket.IO relay (offer on welcome, answer,
-//            trickled ICE); plain RTCPeerConnection
+//   seed     the minimal flow (seed-flow.ts): capture, then a Socket.IO relay (offer on
+//            welcome, answer, trickled ICE); plain RTCPeerConnection
 //   peerjs   PeerJS 1.5.5 against PeerServer 1.0.2 (the joiner captures and opens its Peer at
 //            once, and calls the waiting one's id when both are done: PeerJS at its quickest)
 //   peer-call  <peer-call autojoin> from the script tag, against the reference server
@@ -17,10 +17,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startReference } from '../test/e2e/helpers.js';
 import { readSteps, STEPS, TIMELINE_HOOKS, type Timeline } from './call-timeline.js';
+import { SEED_AUTOSTART_PAGE, startSeed, WATCH_ELEMENT_FRAME } from './seed-flow.js';
 import { stats } from './stats.js';
 
 const require = createRequire(import.meta.url);
@@ -37,25 +37,6 @@ const show = (stream) => {
   v.srcObject = stream;
   v.requestVideoFrameCallback(() => window.sawFrame(Date.now()));
 };`;
-
-const SEED_PAGE = `<!doctype html><meta charset="utf-8"><video id="v" autoplay playsinline muted></video>
-<script src="/socket.io/socket.io.js"></script>
-<script>
-${FRAME}
-window.ready = (async () => {
-  const local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-  const socket = io({ transports: ['websocket'] });
-  const pc = new RTCPeerConnection();
-  local.getTracks().forEach((t) => pc.addTrack(t, local));
-  pc.onicecandidate = (e) => e.candidate && socket.emit('ice', e.candidate);
-  pc.ontrack = (e) => show(e.streams[0]);
-  socket.on('welcome', async () => { await pc.setLocalDescription(await pc.createOffer()); socket.emit('offer', pc.localDescription); });
-  socket.on('offer', async (d) => { await pc.setRemoteDescription(d); await pc.setLocalDescription(await pc.createAnswer()); socket.emit('answer', pc.localDescription); });
-  socket.on('answer', (d) => pc.setRemoteDescription(d));
-  socket.on('ice', (c) => pc.addIceCandidate(c));
-  await new Promise((r) => socket.on('connect', () => { socket.emit('join', room); r(); }));
-})();
-</script>`;
 
 const PEERJS_PAGE = (peerPort: number) => `<!doctype html><meta charset="utf-8"><video id="v" autoplay playsinline muted></video>
 <script src="/peerjs.min.js"></script>
@@ -79,14 +60,7 @@ ${FRAME}
 const el = document.getElementById('pc');
 el.room = room;
 window.ready = new Promise((r) => el.addEventListener('peer-call-joined', r, { once: true }));
-// The remote video appears with a render of the element: watched without polling.
-const watch = new MutationObserver(() => {
-  const v = el.shadowRoot && el.shadowRoot.querySelector('video[data-remote]');
-  if (!v) return;
-  watch.disconnect();
-  v.requestVideoFrameCallback(() => window.sawFrame(Date.now()));
-});
-customElements.whenDefined('peer-call').then(() => watch.observe(el.shadowRoot, { childList: true, subtree: true }));
+${WATCH_ELEMENT_FRAME}
 </script>`;
 
 type Urls = Record<Contender, string>;
@@ -94,17 +68,7 @@ type Urls = Record<Contender, string>;
 /** The servers, in a process of their own (as in production), not the one driving the browsers. */
 export async function serveContenders(): Promise<Urls> {
   const ref = await startReference();
-  const seedHttp = createServer((req, res) => {
-    if (req.url?.startsWith('/?')) res.writeHead(200, { 'content-type': 'text/html' }).end(SEED_PAGE);
-  });
-  const io = new Server(seedHttp);
-  io.on('connection', (socket) => {
-    socket.on('join', (room: string) => {
-      void socket.join(room);
-      socket.to(room).emit('welcome');
-      for (const ev of ['offer', 'answer', 'ice']) socket.on(ev, (m) => socket.to(room).emit(ev, m));
-    });
-  });
+  const seed = await startSeed(SEED_AUTOSTART_PAGE);
   // PeerServer 1.0.2 says it takes ws 7 or 8 but uses ws 8's name for the server class; the
   // ws hoisted here is 7 (@web/dev-server's). Its CommonJS build reads the name when it
   // starts, so ws 7's class under ws 8's name does (this process only: a benchmark's).
@@ -125,7 +89,7 @@ export async function serveContenders(): Promise<Urls> {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     return `http://localhost:${(s.address() as AddressInfo).port}`;
   };
-  return { seed: await listen(seedHttp), peerjs: await listen(peerjsSite), 'peer-call': await listen(site) };
+  return { seed: seed.url, peerjs: await listen(peerjsSite), 'peer-call': await listen(site) };
 }
 
 /** DevTools' network emulation: `latency` ms added to each request, bytes/s each way. */

@@ -14,10 +14,10 @@ import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { Server } from 'socket.io';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startReference } from '../test/e2e/helpers.js';
 import { readSteps, STEPS, TIMELINE_HOOKS, type Timeline } from './call-timeline.js';
+import { SEED_PAGE, startSeed, WATCH_ELEMENT_FRAME } from './seed-flow.js';
 import { stats } from './stats.js';
 
 const { values } = parseArgs({
@@ -32,47 +32,6 @@ const { values } = parseArgs({
   },
 });
 const CALLS = Math.max(10, Number(values.calls));
-
-// ---------------------------------------------------------------- baseline
-const BASELINE_PAGE = `<!doctype html><meta charset="utf-8"><video id="v" autoplay playsinline muted></video>
-<script src="/socket.io/socket.io.js"></script>
-<script>
-window.frameSeen = new Promise((r) => { window.sawFrame = r; });
-window.prepare = async () => { window.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true }); };
-window.start = (room) => new Promise((resolve) => {
-  const socket = io({ transports: ['websocket'] });
-  const pc = new RTCPeerConnection();
-  window.local.getTracks().forEach((t) => pc.addTrack(t, window.local));
-  pc.onicecandidate = (e) => e.candidate && socket.emit('ice', e.candidate);
-  pc.ontrack = (e) => {
-    const v = document.getElementById('v');
-    if (v.srcObject) return;
-    v.srcObject = e.streams[0];
-    v.requestVideoFrameCallback(() => window.sawFrame(Date.now()));
-  };
-  socket.on('welcome', async () => { await pc.setLocalDescription(await pc.createOffer()); socket.emit('offer', pc.localDescription); });
-  socket.on('offer', async (d) => { await pc.setRemoteDescription(d); await pc.setLocalDescription(await pc.createAnswer()); socket.emit('answer', pc.localDescription); });
-  socket.on('answer', (d) => pc.setRemoteDescription(d));
-  socket.on('ice', (c) => pc.addIceCandidate(c));
-  socket.on('connect', () => { socket.emit('join', room); resolve(); });
-});
-</script>`;
-
-async function startBaseline() {
-  const http = createServer((req, res) => {
-    if (req.url === '/' || req.url?.startsWith('/?')) res.writeHead(200, { 'content-type': 'text/html' }).end(BASELINE_PAGE);
-  });
-  const io = new Server(http);
-  io.on('connection', (socket) => {
-    socket.on('join', (room: string) => {
-      socket.join(room);
-      socket.to(room).emit('welcome');
-      for (const ev of ['offer', 'answer', 'ice']) socket.on(ev, (m) => socket.to(room).emit(ev, m));
-    });
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  return { url: `http://localhost:${(http.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => io.close(() => r())) };
-}
 
 // ---------------------------------------------------------------- peer-call
 const ELEMENT_PAGE = (server: string) => `<!doctype html><meta charset="utf-8">
@@ -90,14 +49,7 @@ window.prepare = async (room) => {
 };
 window.start = async () => {
   const el = document.getElementById('pc');
-  // The remote video appears with a render of the element: watched without polling.
-  const watch = new MutationObserver(() => {
-    const v = el.shadowRoot.querySelector('video[data-remote]');
-    if (!v) return;
-    watch.disconnect();
-    v.requestVideoFrameCallback(() => window.sawFrame(Date.now()));
-  });
-  watch.observe(el.shadowRoot, { childList: true, subtree: true });
+  ${WATCH_ELEMENT_FRAME}
   el.join();
 };`;
 
@@ -142,7 +94,7 @@ type Urls = { site: string; baseline: string };
 if (process.env['CALL_SETUP_ROLE'] === 'servers') {
   // The child: the reference server, the page that embeds the element, the baseline.
   const ref = await startReference();
-  const baseline = await startBaseline();
+  const baseline = await startSeed(SEED_PAGE);
   const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(ELEMENT_PAGE(ref.url)));
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   process.send!({ site: `http://localhost:${(site.address() as AddressInfo).port}`, baseline: baseline.url } satisfies Urls);

@@ -7,11 +7,12 @@
 // idle; the difference is aggregated by what V8 calls each object (its constructor, or
 // "(string)", "(closure) name", ...), and printed per connection, largest gap first. It answers
 // "what does peer-call keep per connection that the baseline does not?" without guessing.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ask } from './child-ipc.js';
 import { roomSizes } from './room-sizes.js';
 
 const { values } = parseArgs({
@@ -19,21 +20,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.connections);
 const TSX = ['--import', 'tsx'];
-
-function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${key}" answer`)), 300_000);
-    const onMessage = (m: Record<string, unknown>) => {
-      if (!(key in m) && !('error' in m)) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      if ('error' in m) reject(new Error(String(m['error'])));
-      else resolve(m as T);
-    };
-    child.on('message', onMessage);
-    if (Object.keys(message).length) child.send(message);
-  });
-}
 
 /**
  * Self size and count by name, from a .heapsnapshot (V8's JSON format: flat arrays). V8's

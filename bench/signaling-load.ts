@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startRedis, type RedisProcess } from '../test/server/redis-helpers.js';
+import { ask } from './child-ipc.js';
 import { roomSizes } from './room-sizes.js';
 
 const { values } = parseArgs({
@@ -40,25 +41,6 @@ const CLK_TCK = 100;
 const TSX = ['--import', 'tsx'];
 
 // ---------------------------------------------------------------- processes
-
-function ask<T>(child: ChildProcess, message: object, key: string, timeoutMs = 600_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${key}" answer`)), timeoutMs);
-    const onMessage = (m: Record<string, unknown>) => {
-      if ('error' in m) {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        reject(new Error(String(m['error'])));
-      } else if (key in m) {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        resolve(m as T);
-      }
-    };
-    child.on('message', onMessage);
-    if (Object.keys(message).length) child.send(message);
-  });
-}
 
 /** CPU seconds used so far by a process (user + system). */
 function cpuSeconds(pid: number): number {

@@ -4,8 +4,8 @@
  * flood (disconnected).
  *
  * Written here rather than taken from a library because it is a dozen lines,
- * synchronous (no promise per message on the relay's hot path) and holds two
- * numbers per connection; the rate-limiting libraries on npm are keyed,
+ * synchronous (no promise per message on the relay's hot path) and holds four
+ * numbers in the connection's own record; the rate-limiting libraries on npm are keyed,
  * asynchronous stores built for HTTP requests.
  */
 export interface RateLimitOptions {

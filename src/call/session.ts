@@ -153,21 +153,23 @@ export class Session {
 
   #handlers(): SignalingHandlers {
     const live = () => !this.#closed.signal.aborted;
-    const toMesh = (deliver: (mesh: Mesh) => void) => {
+    /** `deliver` now, or (`early`, by default the same) once the mesh exists. */
+    const toMesh = (deliver: (mesh: Mesh) => void, early = deliver) => {
       if (!live()) return;
       if (this.#mesh) deliver(this.#mesh);
-      else this.#early.push(deliver);
+      else this.#early.push(early);
     };
     return {
-      peerJoined: (peer) => {
-        if (this.#mesh) return live() && this.#mesh.add(peer);
-        // Early: a peer that the answer lists too is the same join (named, not started over).
-        toMesh((mesh) => {
-          const known = mesh.peers.get(peer.id);
-          if (known) known.name = peer.name;
-          else mesh.add(peer);
-        });
-      },
+      peerJoined: (peer) =>
+        toMesh(
+          (mesh) => mesh.add(peer),
+          // Early, a peer that the answer lists too is the same join: named, not started over.
+          (mesh) => {
+            const known = mesh.peers.get(peer.id);
+            if (known) known.name = peer.name;
+            else mesh.add(peer);
+          },
+        ),
       peerLeft: (id, reason) => toMesh((mesh) => mesh.left(id, reason ?? 'left')),
       signal: (from, message) => toMesh((mesh) => mesh.signal(from, message)),
       status: (status, detail) => {

@@ -237,15 +237,35 @@ async function serveDir(dir: string): Promise<{ origin: string; close(): Promise
   };
 }
 
+// ------------------------------------------------------------------ both apps
+
+/** A Vite app's index.html: a mount point and its entry module. */
+const indexHtml = (title: string, mount: string, entry: string) => `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>${title}</title></head>
+  <body><div id="${mount}"></div><script type="module" src="${entry}"></script></body>
+</html>
+`;
+
+/** The strict TypeScript both apps are checked with. */
+const STRICT_APP_TS = {
+  strict: true,
+  target: 'ES2022',
+  module: 'ESNext',
+  moduleResolution: 'bundler',
+  lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+  types: [],
+  noEmit: true,
+  isolatedModules: true,
+  verbatimModuleSyntax: true,
+  // The packages' declarations are checked too, not only their use.
+  skipLibCheck: false,
+};
+
 // ------------------------------------------------------------------ the React app
 
 const REACT_APP = {
-  'index.html': `<!doctype html>
-<html lang="en">
-  <head><meta charset="utf-8"><title>React consumer</title></head>
-  <body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body>
-</html>
-`,
+  'index.html': indexHtml('React consumer', 'root', '/src/main.tsx'),
   'vite.config.js': `import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -253,21 +273,7 @@ export default defineConfig({ plugins: [react()] });
 `,
   'tsconfig.json': JSON.stringify(
     {
-      compilerOptions: {
-        strict: true,
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
-        jsx: 'react-jsx',
-        types: [],
-        noEmit: true,
-        isolatedModules: true,
-        verbatimModuleSyntax: true,
-        noUnusedLocals: true,
-        // The packages' declarations are checked too, not only their use.
-        skipLibCheck: false,
-      },
+      compilerOptions: { ...STRICT_APP_TS, jsx: 'react-jsx', noUnusedLocals: true },
       include: ['src'],
     },
     null,
@@ -319,12 +325,7 @@ const REACT_BAD = withMistakes('bad/App.tsx', REACT_APP['src/App.tsx'], [
 // ------------------------------------------------------------------ the Vue app
 
 const VUE_APP = {
-  'index.html': `<!doctype html>
-<html lang="en">
-  <head><meta charset="utf-8"><title>Vue consumer</title></head>
-  <body><div id="app"></div><script type="module" src="/src/main.ts"></script></body>
-</html>
-`,
+  'index.html': indexHtml('Vue consumer', 'app', '/src/main.ts'),
   'vite.config.js': `import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
@@ -334,19 +335,7 @@ export default defineConfig({
 `,
   'tsconfig.json': JSON.stringify(
     {
-      compilerOptions: {
-        strict: true,
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
-        jsx: 'preserve',
-        types: [],
-        noEmit: true,
-        isolatedModules: true,
-        verbatimModuleSyntax: true,
-        skipLibCheck: false,
-      },
+      compilerOptions: { ...STRICT_APP_TS, jsx: 'preserve' },
       vueCompilerOptions: { strictTemplates: true },
       include: ['src/**/*.ts', 'src/**/*.vue'],
     },
