@@ -11,22 +11,38 @@ import type { CallOptions } from './call-types.js';
 
 type Transport = Pick<CallOptions, 'signaling' | 'server'>;
 
-let socketIo: Promise<typeof import('../signaling/socket-io.js')> | undefined;
+type SocketIoModule = typeof import('../signaling/socket-io.js');
+let socketIo: Promise<SocketIoModule> | undefined;
+/** The module once loaded: then an adapter is made without waiting (see adapterNow). */
+let socketIoLoaded: SocketIoModule | undefined;
 
 const usesSocketIo = (o: Transport) => !o.signaling || o.signaling === 'socket.io';
 
 /** Starts loading the Socket.IO adapter when `o` will need it, so that it is there by the join. */
 export function preloadAdapter(o: Transport): void {
-  if (usesSocketIo(o)) socketIo ??= import('../signaling/socket-io.js');
+  if (usesSocketIo(o)) socketIo ??= import('../signaling/socket-io.js').then((m) => (socketIoLoaded = m));
 }
 
-export async function resolveAdapter(o: Transport): Promise<SignalingAdapter> {
+/**
+ * The adapter for `o` if it can be made at once (everything but a Socket.IO adapter whose
+ * module is still loading). A join that gets one opens its connection in the same task:
+ * a continuation after `await` would run behind the render that the join's state change
+ * queued first (~30 ms on a page that is still loading).
+ */
+export function adapterNow(o: Transport): SignalingAdapter | undefined {
   const s = o.signaling;
   if (s && typeof s === 'object') return s;
   if (s === 'local') return new BroadcastChannelSignaling();
   preloadAdapter(o);
-  const { SocketIoSignaling } = await socketIo!;
-  if (o.server) return new SocketIoSignaling(o.server);
+  if (!socketIoLoaded) return undefined;
+  if (o.server) return new socketIoLoaded.SocketIoSignaling(o.server);
   const { url, guessed } = defaultServer();
-  return new SocketIoSignaling(url, { guessedServer: guessed });
+  return new socketIoLoaded.SocketIoSignaling(url, { guessedServer: guessed });
+}
+
+export async function resolveAdapter(o: Transport): Promise<SignalingAdapter> {
+  const now = adapterNow(o);
+  if (now) return now;
+  await socketIo;
+  return adapterNow(o)!;
 }

@@ -33,7 +33,7 @@ import { MAX_CHAT_LENGTH } from '../rtc/chat-wire.js';
 import type { LinkPath } from '../rtc/peer-link.js';
 import { SignalingError, type PeerInfo, type SignalingAdapter, type SignalingStatus } from '../signaling/adapter.js';
 import { t } from '../strings.js';
-import { preloadAdapter, resolveAdapter } from './adapters.js';
+import { adapterNow, preloadAdapter, resolveAdapter } from './adapters.js';
 import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
 import { Session, type SessionHost } from './session.js';
@@ -260,9 +260,10 @@ export class Call extends EventTarget {
     // no track (each link's senders exist from the start and take the tracks by replaceTrack
     // when the capture delivers them, as on a device switch). Opening a link is then one
     // capture, not a capture followed by the signaling's round trips.
+    const captured = capturing ? this.#capture(this.#wanted()) : undefined;
     const joining = this.#joinSession(run, o.room);
-    if (capturing) {
-      const ok = await this.#capture(this.#wanted());
+    if (captured) {
+      const ok = await captured;
       if (run.aborted) return;
       if (!ok) {
         // The room saw us join; without camera and microphone we are not staying.
@@ -281,13 +282,14 @@ export class Call extends EventTarget {
   /** The signaling half of join(): resolves with the error if it failed, else undefined. */
   async #joinSession(run: AbortSignal, room: string): Promise<PeerCallErrorInfo | undefined> {
     const o = this.#options;
-    const adapterReady = this.#prepared ?? resolveAdapter(o);
+    const adapterReady = this.#prepared ?? adapterNow(o) ?? resolveAdapter(o);
     this.#prepared = undefined;
     const name = (o.name || '').trim() || t('guest');
     const m = this.#media;
     let session: Session;
     try {
-      const adapter = await adapterReady;
+      // An adapter at hand joins in this task, before the render the state change queued.
+      const adapter = adapterReady instanceof Promise ? await adapterReady : adapterReady;
       if (run.aborted) return void adapter.leave();
       session = this.#session = new Session(adapter, room, o, this.#sessionHost);
       // Read when the links are made: by then the capture may have delivered.

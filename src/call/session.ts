@@ -93,7 +93,8 @@ export class Session {
       mediaState: this.host.mediaState,
       events: this.#meshEvents(),
     });
-    for (const peer of info.peers) this.#mesh.add(peer);
+    // They were here first: their offers come to us (see Mesh.add).
+    for (const peer of info.peers) this.#mesh.add(peer, false);
     const early = this.#early;
     this.#early = [];
     for (const deliver of early) deliver(this.#mesh);
@@ -160,14 +161,15 @@ export class Session {
       else this.#early.push(early);
     };
     return {
-      peerJoined: (peer) =>
+      // A newcomer: we offer; one that was here before us offers to us (see Mesh.add).
+      peerJoined: (peer, earlier) =>
         toMesh(
-          (mesh) => mesh.add(peer),
+          (mesh) => mesh.add(peer, !earlier),
           // Early, a peer that the answer lists too is the same join: named, not started over.
           (mesh) => {
             const known = mesh.peers.get(peer.id);
             if (known) known.name = peer.name;
-            else mesh.add(peer);
+            else mesh.add(peer, !earlier);
           },
         ),
       peerLeft: (id, reason) => toMesh((mesh) => mesh.left(id, reason ?? 'left')),

@@ -10,12 +10,22 @@
  */
 import type { IceServer, LeaveReason, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
-import { fingerprintOf, newConnection, PeerLink, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
+import { fingerprintOf, PeerLink, PreparedOffer, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
 /** How long after a link connects its path (direct or relayed, round trip) is first read. */
 const PATH_DELAY_MS = 1000;
-/** How long after a link is made (or the mesh starts) the next spare connection is built. */
+/**
+ * The first prepared offer is made when the main thread is next idle after the mesh starts
+ * (requestIdleCallback), at the latest this long after; where there is no
+ * requestIdleCallback (Safari), this long after. While a link is being set up (after one
+ * is made), the next waits this long and then for idle time.
+ */
 const SPARE_DELAY_MS = 1000;
+/**
+ * A prepared offer older than this is made anew: its candidates may be stale (the device
+ * moved to another network while its user waited alone in the room).
+ */
+const SPARE_MAX_AGE_MS = 120_000;
 
 export interface RemotePeer extends PeerInfo {
   link: PeerLink;
@@ -62,33 +72,62 @@ export class Mesh {
   #iceServers: IceServer[];
   #closed = false;
   /**
-   * An unused RTCPeerConnection for the next link, built while nothing else happens:
-   * the constructor takes ~10 ms of main thread on a loaded machine, on the path to the
-   * first offer when a peer arrives.
+   * An unused RTCPeerConnection for the first link that answers (the newcomer's to the
+   * members listed in its join answer), built while the join was on its way: the
+   * constructor takes ~10 ms of main thread on a loaded machine.
    */
   #spare: RTCPeerConnection | undefined;
+  /**
+   * The next link that offers first (to a newcomer, or a rebuilt one) takes this: its
+   * offer and candidates are made while nothing else happens, so that the offer goes
+   * out as the newcomer's peer-joined arrives (see PreparedOffer).
+   */
+  #prepared: PreparedOffer | undefined;
   #spareTimer: ReturnType<typeof setTimeout> | undefined;
+  #spareIdle: number | undefined;
 
   constructor(options: MeshOptions) {
     this.#options = options;
     this.#local = options.local;
     this.#iceServers = options.iceServers;
     this.#spare = options.spare;
-    if (!this.#spare) this.#prepareSpare();
+    this.#prepareOffer();
   }
 
-  #prepareSpare() {
+  /** Makes the next prepared offer when the page is next idle (after `delay`), and makes it anew now and then. */
+  #prepareOffer(delay = 0) {
+    this.#cancelPreparation();
+    if (delay) {
+      this.#spareTimer = setTimeout(() => this.#prepareOffer(), delay);
+      return;
+    }
+    const prepare = () => {
+      this.#cancelPreparation();
+      if (this.#closed) return;
+      this.#prepared?.close();
+      this.#prepared = new PreparedOffer(this.#iceServers as RTCIceServer[], this.#options.iceTransportPolicy, this.#local);
+      this.#spareTimer = setTimeout(() => this.#prepareOffer(), SPARE_MAX_AGE_MS);
+    };
+    if (typeof requestIdleCallback === 'function') this.#spareIdle = requestIdleCallback(prepare, { timeout: SPARE_DELAY_MS });
+    else this.#spareTimer = setTimeout(prepare, SPARE_DELAY_MS);
+  }
+
+  #cancelPreparation() {
     clearTimeout(this.#spareTimer);
-    this.#spareTimer = setTimeout(() => {
-      if (this.#closed || this.#spare) return;
-      this.#spare = newConnection(this.#iceServers as RTCIceServer[], this.#options.iceTransportPolicy);
-    }, SPARE_DELAY_MS);
+    if (this.#spareIdle !== undefined) cancelIdleCallback(this.#spareIdle);
+    this.#spareTimer = this.#spareIdle = undefined;
+  }
+
+  #takePrepared(): PreparedOffer | undefined {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    this.#prepareOffer(SPARE_DELAY_MS);
+    return prepared;
   }
 
   #takeSpare(): RTCPeerConnection | undefined {
     const pc = this.#spare;
     this.#spare = undefined;
-    this.#prepareSpare();
     return pc;
   }
 
@@ -96,8 +135,13 @@ export class Mesh {
     return this.#options.self.id;
   }
 
-  /** A peer is in the room (joined, or back on signaling): connect to it. */
-  add(info: PeerInfo): RemotePeer | undefined {
+  /**
+   * A peer is in the room (joined, or back on signaling): connect to it. `offersFirst`
+   * for a new peer: true when it is the newcomer (we were in the room first: our page is
+   * idle and our camera open, so our offer is the quick one), false when we are (it offers);
+   * left out, the id rule decides (the impolite side offers first).
+   */
+  add(info: PeerInfo, offersFirst?: boolean): RemotePeer | undefined {
     if (this.#closed || info.id === this.selfId) return undefined;
     const existing = this.peers.get(info.id);
     if (existing) {
@@ -111,23 +155,28 @@ export class Mesh {
       return existing;
     }
     const peer: RemotePeer = { ...info, microphone: true, camera: true, screen: false, present: true, path: undefined, link: undefined! };
-    peer.link = this.#createLink(peer);
+    peer.link = this.#createLink(peer, offersFirst);
+    // A link is being set up: the next prepared offer is not made in the middle of it.
+    if (this.#prepared === undefined) this.#prepareOffer(SPARE_DELAY_MS);
     this.peers.set(info.id, peer);
     this.#options.events.peerAdded(peer);
     return peer;
   }
 
-  #createLink(peer: RemotePeer): PeerLink {
+  #createLink(peer: RemotePeer, offersFirst?: boolean): PeerLink {
     const { events, signaling } = this.#options;
+    // Deterministic roles: both sides compare the same two ids. A rebuilt link
+    // keeps "impolite offers first": the other side rebuilds when it sees an
+    // offer from a new connection (or the polite side offers after its wait).
+    const polite = this.selfId < peer.id;
+    const offers = offersFirst ?? !polite;
     const link: PeerLink = new PeerLink({
-      // Deterministic roles: both sides compare the same two ids. A rebuilt link
-      // keeps "impolite offers first": the other side rebuilds when it sees an
-      // offer from a new connection (or the polite side offers after its wait).
-      polite: this.selfId < peer.id,
+      polite,
+      offersFirst: offers,
       iceServers: this.#iceServers as RTCIceServer[],
       ...(this.#options.iceTransportPolicy && { iceTransportPolicy: this.#options.iceTransportPolicy }),
       ...(this.#options.timings && { timings: this.#options.timings }),
-      connection: this.#takeSpare(),
+      ...(offers ? { prepared: this.#takePrepared() } : { connection: this.#takeSpare() }),
       local: this.#local,
       events: {
         send: (message: SignalMessage) => signaling.send(peer.id, message),
@@ -219,7 +268,7 @@ export class Mesh {
   signal(from: string, message: SignalMessage): void {
     // The transport vouches that `from` is in our room; a signal may precede
     // its peer-joined on some transports.
-    const peer = this.peers.get(from) ?? this.add({ id: from, name: 'Guest' });
+    const peer = this.peers.get(from) ?? this.add({ id: from, name: 'Guest' }, false);
     if (!peer) return;
     // An offer from a new RTCPeerConnection (new DTLS fingerprint): the peer
     // rebuilt its side, so we rebuild ours before answering.
@@ -250,12 +299,16 @@ export class Mesh {
   /** Replaces what we send as audio or video on every link. */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     this.#local = { ...this.#local, [kind]: track };
-    await Promise.all([...this.peers.values()].map((p) => p.link.replaceTrack(kind, track)));
+    await Promise.all([...[...this.peers.values()].map((p) => p.link.replaceTrack(kind, track)), this.#prepared?.replaceTrack(kind, track)]);
   }
 
   /** New ICE servers for links created from now on, and for ICE restarts. */
   setIceServers(iceServers: IceServer[]): void {
     this.#iceServers = iceServers;
+    // The prepared offer's candidates (a TURN allocation) came from the old ones.
+    this.#prepared?.close();
+    this.#prepared = undefined;
+    this.#prepareOffer();
     for (const p of this.peers.values()) {
       try {
         p.link.pc.setConfiguration({ ...p.link.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
@@ -275,9 +328,10 @@ export class Mesh {
 
   close(): void {
     this.#closed = true;
-    clearTimeout(this.#spareTimer);
+    this.#cancelPreparation();
     this.#spare?.close();
-    this.#spare = undefined;
+    this.#prepared?.close();
+    this.#spare = this.#prepared = undefined;
     for (const id of [...this.peers.keys()]) this.remove(id);
   }
 }

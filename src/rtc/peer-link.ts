@@ -108,10 +108,18 @@ export const DEFAULT_TIMINGS: LinkTimings = {
 
 export interface PeerLinkOptions {
   polite: boolean;
+  /**
+   * Whether this side makes the link's first offer. Default: the impolite side does. The
+   * Mesh gives it to the peer that was in the room first (see Mesh.add): its page is idle
+   * and its camera open, while the newcomer's page is still loading.
+   */
+  offersFirst?: boolean | undefined;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** A fresh, unused connection made ahead of time (see Mesh), configured here. */
   connection?: RTCPeerConnection | undefined;
+  /** Or one with our first offer made ahead of time (see PreparedOffer): this side offers first. */
+  prepared?: PreparedOffer | undefined;
   local: LocalTracks;
   events: PeerLinkEvents;
   timings?: Partial<LinkTimings>;
@@ -136,6 +144,66 @@ export const newConnection = (iceServers: RTCIceServer[], iceTransportPolicy?: R
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
+
+/**
+ * Our own `sendonly` transceivers for the kinds we do not send yet (into `senders`), and
+ * (for the first offer) a `recvonly` slot per kind for the peer's media: the peer sends on
+ * those slots, so the first offer/answer carries media both ways.
+ */
+function addTransceivers(pc: RTCPeerConnection, local: LocalTracks, senders: Map<Kind, RTCRtpSender>, withSlots: boolean) {
+  for (const kind of KINDS) {
+    if (senders.has(kind)) continue;
+    const t = pc.addTransceiver(local[kind] ?? kind, { direction: 'sendonly', streams: [local.stream] });
+    senders.set(kind, t.sender);
+  }
+  if (withSlots) for (const kind of KINDS) pc.addTransceiver(kind, { direction: 'recvonly' });
+}
+
+/** Chat and media state: a negotiated channel, so neither side has to be the one that opens it. */
+const openChannel = (pc: RTCPeerConnection) => pc.createDataChannel('peer-call', { negotiated: true, id: 0, ordered: true });
+
+/**
+ * A connection whose first offer is made before the peer it is for exists: transceivers,
+ * data channel, local description and candidates are ready, so that the offer goes out the
+ * moment a newcomer joins (see Mesh). The member already in the room offers to a newcomer;
+ * building that offer takes tens of milliseconds of main thread (four addTransceiver calls
+ * alone ~15 ms on a loaded machine), and it is on the path to the first frame. The senders
+ * follow the local tracks (`replaceTrack`) until a link takes the connection.
+ */
+export class PreparedOffer {
+  readonly pc: RTCPeerConnection;
+  readonly channel: RTCDataChannel;
+  readonly senders = new Map<Kind, RTCRtpSender>();
+  /** Gathered while nobody takes them; a link sends them after the offer. */
+  readonly candidates: RTCIceCandidate[] = [];
+  readonly candidateErrors: string[] = [];
+  /** The offer is set as the local description. */
+  readonly ready: Promise<void>;
+
+  constructor(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy | undefined, local: LocalTracks) {
+    const pc = (this.pc = newConnection(iceServers, iceTransportPolicy));
+    pc.onicecandidate = ({ candidate }) => candidate && this.candidates.push(candidate);
+    pc.onicecandidateerror = (e) => noteCandidateError(this.candidateErrors, e);
+    this.channel = openChannel(pc);
+    addTransceivers(pc, local, this.senders, true);
+    this.ready = pc.setLocalDescription();
+    this.ready.catch(() => {}); // the link that takes it reports it
+  }
+
+  replaceTrack(kind: Kind, track: MediaStreamTrack | null): Promise<void> {
+    return this.senders.get(kind)?.replaceTrack(track) ?? Promise.resolve();
+  }
+
+  close(): void {
+    this.pc.close();
+  }
+}
+
+/** A TURN server's complaint, in the words relayMissing reports. */
+function noteCandidateError(errors: string[], e: Event) {
+  const err = e as RTCPeerConnectionIceErrorEvent;
+  if (err.url?.startsWith('turn')) errors.push(`${err.url}: ${err.errorCode} ${err.errorText}`.trim().replace(/\.$/, ''));
+}
 
 /**
  * What `events.error` gets when the browser refuses a description: the peer's offer or
@@ -202,56 +270,42 @@ export class PeerLink {
   #gaveUp = false;
   #events: PeerLinkEvents;
   #timings: LinkTimings;
-  /** Polite side, until the first remote offer: our own offer waits. */
+  /** The side that does not offer first, until the first remote offer: our own offer waits. */
   #awaitingFirstOffer: boolean;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   #relayOnly: boolean;
   #relayCandidates = 0;
-  #candidateErrors: string[] = [];
+  #candidateErrors: string[];
 
   constructor(options: PeerLinkOptions) {
     this.polite = options.polite;
     this.#events = options.events;
     this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.#awaitingFirstOffer = this.polite;
+    const prepared = options.prepared;
+    this.#awaitingFirstOffer = !prepared && !(options.offersFirst ?? !this.polite);
     this.#relayOnly = options.iceTransportPolicy === 'relay';
-    const config = connectionConfig(options.iceServers, options.iceTransportPolicy);
-    let pc = options.connection;
-    try {
-      pc?.setConfiguration(config);
-    } catch {
-      pc?.close();
-      pc = undefined;
+    this.#candidateErrors = prepared?.candidateErrors ?? [];
+    let pc = prepared?.pc ?? options.connection;
+    if (!prepared) {
+      try {
+        pc?.setConfiguration(connectionConfig(options.iceServers, options.iceTransportPolicy));
+      } catch {
+        pc?.close();
+        pc = undefined;
+      }
     }
-    this.pc = pc ??= new RTCPeerConnection(config);
+    this.pc = pc ??= newConnection(options.iceServers, options.iceTransportPolicy);
 
     pc.onnegotiationneeded = () => {
       if (this.#awaitingFirstOffer) return; // see #handle and the timer below
       void this.#negotiate();
     };
-    pc.onicecandidate = ({ candidate }) => {
-      if (candidate) {
-        if (candidate.type === 'relay') this.#relayCandidates++;
-        this.#events.send({ candidate: candidate.toJSON() as IceCandidate });
-      }
-    };
-    pc.onicecandidateerror = (e) => {
-      const err = e as RTCPeerConnectionIceErrorEvent;
-      if (err.url?.startsWith('turn')) this.#candidateErrors.push(`${err.url}: ${err.errorCode} ${err.errorText}`.trim().replace(/\.$/, ''));
-    };
-    pc.onicegatheringstatechange = () => {
-      // Relay-only and not one relay candidate: TURN is unreachable or refused us.
-      if (pc.iceGatheringState === 'complete' && this.#relayOnly && this.#relayCandidates === 0) {
-        const detail = this.#candidateErrors.length
-          ? this.#candidateErrors.slice(0, 3).join('; ')
-          : (pc.getConfiguration().iceServers ?? []).some((s) => [s.urls].flat().some((u) => u.startsWith('turn')))
-            ? 'the TURN server gave no relay address'
-            : 'no TURN server is configured';
-        this.#events.relayMissing(detail);
-      }
-    };
+    // A prepared connection's candidates so far follow its offer (#sendPrepared).
+    if (!prepared) this.#sendCandidates();
+    pc.onicecandidateerror = (e) => noteCandidateError(this.#candidateErrors, e);
+    pc.onicegatheringstatechange = () => this.#checkRelay();
     pc.ontrack = ({ track }) => {
       if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
       this.#events.media();
@@ -269,23 +323,28 @@ export class PeerLink {
       this.#updateState();
     };
 
-    this.#channel = pc.createDataChannel('peer-call', { negotiated: true, id: 0, ordered: true });
+    this.#channel = prepared?.channel ?? openChannel(pc);
     this.#channel.onopen = () => this.#events.channelOpen();
     this.#channel.onmessage = ({ data }) => {
       const envelope = typeof data === 'string' ? this.#assembler.accept(data) : undefined;
       if (envelope) this.#events.envelope(envelope);
     };
     this.#local = options.local;
-    if (!this.#awaitingFirstOffer) {
+    if (prepared) {
+      this.#senders = prepared.senders;
+      void this.#sendPrepared(prepared);
+    } else if (!this.#awaitingFirstOffer) {
       this.#addTransceivers(true);
       // Offer now rather than on negotiationneeded: that event is a task, queued behind
       // whatever the page renders for the new peer; the offer's work runs off the main
       // thread meanwhile. (negotiationneeded then finds nothing left to negotiate.)
       void this.#negotiate();
     } else {
-      // If the impolite side's offer does not come (an older client, a lost
-      // message), offer ourselves.
-      this.#later(this.#timings.firstOfferWait, () => this.#stopWaitingForFirstOffer());
+      // If the other side's offer does not come (an older client, a lost message, or
+      // both sides waiting: each found the other in its join answer), offer ourselves.
+      // The impolite side stops waiting first, so two waiting sides do not collide.
+      const wait = this.polite ? this.#timings.firstOfferWait : this.#timings.firstOfferWait / 2;
+      this.#later(wait, () => this.#stopWaitingForFirstOffer());
     }
     this.#armWatchdog();
   }
@@ -306,22 +365,57 @@ export class PeerLink {
     void this.#negotiate();
   }
 
-  /**
-   * Our own `sendonly` transceivers for the kinds we do not send yet, and (for the
-   * first offer) a `recvonly` slot per kind for the peer's media: the peer sends on
-   * those slots, so the first offer/answer carries media both ways.
-   */
   #addTransceivers(withSlots: boolean) {
-    for (const kind of KINDS) {
-      if (this.#senders.has(kind)) continue;
-      const t = this.pc.addTransceiver(this.#local[kind] ?? kind, { direction: 'sendonly', streams: [this.#local.stream] });
-      this.#senders.set(kind, t.sender);
-    }
-    if (withSlots) for (const kind of KINDS) this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    addTransceivers(this.pc, this.#local, this.#senders, withSlots);
   }
 
-  /** Sends our media on the slots the peer's offer opened for it (m-lines it wants to receive on). */
-  async #claimSlots(sdp: string) {
+  /** Trickles our candidates from now on. */
+  #sendCandidates() {
+    this.pc.onicecandidate = ({ candidate }) => candidate && this.#sendCandidate(candidate);
+  }
+
+  #sendCandidate(candidate: RTCIceCandidate) {
+    if (candidate.type === 'relay') this.#relayCandidates++;
+    this.#events.send({ candidate: candidate.toJSON() as IceCandidate });
+  }
+
+  /** Relay-only and not one relay candidate once gathering is done: TURN is unreachable or refused us. */
+  #checkRelay() {
+    if (this.pc.iceGatheringState !== 'complete' || !this.#relayOnly || this.#relayCandidates > 0) return;
+    const detail = this.#candidateErrors.length
+      ? this.#candidateErrors.slice(0, 3).join('; ')
+      : (this.pc.getConfiguration().iceServers ?? []).some((s) => [s.urls].flat().some((u) => u.startsWith('turn')))
+        ? 'the TURN server gave no relay address'
+        : 'no TURN server is configured';
+    this.#events.relayMissing(detail);
+  }
+
+  /** The offer made ahead of time, then the candidates gathered for it (and the rest as they come). */
+  async #sendPrepared(prepared: PreparedOffer) {
+    this.#makingOffer = true;
+    try {
+      await prepared.ready;
+      if (this.#closed || this.#gaveUp) return;
+      // A collision may have rolled our offer back meanwhile: do not send it then.
+      if (this.pc.signalingState === 'have-local-offer') this.#sendDescription();
+      for (const c of prepared.candidates.splice(0)) this.#sendCandidate(c);
+      this.#sendCandidates();
+      this.#checkRelay();
+    } catch (err) {
+      this.#sendCandidates();
+      if (!this.#closed) this.#events.error(err);
+    } finally {
+      this.#makingOffer = false;
+    }
+    this.#armWatchdog();
+  }
+
+  /**
+   * Sends our media on the slots the peer's offer opened for it (m-lines it wants to receive
+   * on). The directions and streams are set at once (the answer says them); the tracks
+   * follow by replaceTrack, which the answer need not wait for (the promise).
+   */
+  #claimSlots(sdp: string): Promise<unknown> {
     const replaced: Promise<void>[] = [];
     const transceivers = this.pc.getTransceivers();
     for (const { kind, mid } of recvonlySlots(sdp)) {
@@ -331,10 +425,10 @@ export class PeerLink {
       t.direction = 'sendonly';
       this.#senders.set(kind, t.sender);
       const track = this.#local[kind];
-      if (track) replaced.push(t.sender.replaceTrack(track));
       t.sender.setStreams?.(this.#local.stream);
+      if (track) replaced.push(t.sender.replaceTrack(track));
     }
-    await Promise.all(replaced);
+    return Promise.all(replaced);
   }
 
   async #negotiate() {
@@ -391,10 +485,11 @@ export class PeerLink {
         this.#isSettingRemoteAnswerPending = false;
       }
       if (description.type === 'offer') {
+        let attached: Promise<unknown> | undefined;
         try {
           if (this.#awaitingFirstOffer) {
             this.#awaitingFirstOffer = false;
-            await this.#claimSlots(description.sdp);
+            attached = this.#claimSlots(description.sdp);
           }
           await pc.setLocalDescription();
         } catch (err) {
@@ -403,6 +498,7 @@ export class PeerLink {
           return this.#refused("our answer to the peer's offer was refused", 'our answer was refused', 'local', err);
         }
         this.#sendDescription();
+        await attached;
         // A peer that opened no slots for us: negotiate our own transceivers now,
         // without a collision (negotiationneeded follows).
         if (this.#senders.size < KINDS.length) this.#addTransceivers(false);

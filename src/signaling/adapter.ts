@@ -46,8 +46,13 @@ export type SignalingStatus =
 
 /** Callbacks through which an adapter reports what happens in the room. */
 export interface SignalingHandlers {
-  /** Someone joined the room, or came back after a signaling outage of theirs. */
-  peerJoined(peer: PeerInfo): void;
+  /**
+   * Someone joined the room, or came back after a signaling outage of theirs. `earlier`:
+   * the peer was in the room before this one joined. A transport that finds the members by
+   * asking around (BroadcastChannel's) reports them here, not in the join's answer, and says
+   * so: the peer that was there first makes the first offer to a newcomer.
+   */
+  peerJoined(peer: PeerInfo, earlier?: boolean): void;
   /**
    * Someone left the room. `timeout`: it dropped off signaling without leaving
    * (the element keeps a link to it that still works); `left` (the default):

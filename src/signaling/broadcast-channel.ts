@@ -37,7 +37,8 @@ export class BroadcastChannelSignaling implements SignalingAdapter {
         if (data.type === 'hello') post({ v: 1, type: 'here', from: id, name: options.name, to: data.from });
         if (!this.#known.has(data.from)) {
           this.#known.add(data.from);
-          handlers.peerJoined({ id: data.from, name: data.name });
+          // 'here' answers our hello: that peer was in the room first.
+          handlers.peerJoined({ id: data.from, name: data.name }, data.type === 'here');
         }
       } else if (data.type === 'bye') {
         if (this.#known.delete(data.from)) handlers.peerLeft(data.from);
@@ -51,7 +52,7 @@ export class BroadcastChannelSignaling implements SignalingAdapter {
     post({ v: 1, type: 'hello', from: id, name: options.name });
     addEventListener('pagehide', this.#onPageHide);
     handlers.status('connected');
-    // Members answer "here" and are reported through peerJoined.
+    // Members answer "here" and are reported through peerJoined (as earlier).
     return { self: { id, name: options.name }, peers: [], iceServers: [] };
   }
 

@@ -21,7 +21,7 @@ import {
  * answer can arrive after another member's peer-joined or offer).
  */
 function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m) => m, answerDelay = 0, joined?: (name: string) => void) {
-  const members = new Map<string, SignalingHandlers>();
+  const members = new Map<string, { name: string; handlers: SignalingHandlers }>();
   let n = 0;
   const adapter = (): SignalingAdapter => {
     let id = '';
@@ -29,19 +29,19 @@ function hub(tamper: (from: string, m: SignalMessage) => SignalMessage = (_f, m)
       async join(options, handlers) {
         id = `p${++n}`;
         joined?.(options.name ?? '');
-        const peers = [...members.keys()].map((other) => ({ id: other, name: other }));
-        for (const h of members.values()) h.peerJoined({ id, name: options.name });
-        members.set(id, handlers);
+        const peers = [...members].map(([other, { name }]) => ({ id: other, name }));
+        for (const m of members.values()) m.handlers.peerJoined({ id, name: options.name });
+        members.set(id, { name: options.name, handlers });
         if (answerDelay) await new Promise((r) => setTimeout(r, answerDelay));
         return { self: { id, name: options.name }, peers };
       },
       send(to, message) {
         const from = id;
-        setTimeout(() => members.get(to)?.signal(from, tamper(from, message)), 0);
+        setTimeout(() => members.get(to)?.handlers.signal(from, tamper(from, message)), 0);
       },
       leave() {
         members.delete(id);
-        for (const h of members.values()) h.peerLeft(id);
+        for (const m of members.values()) m.handlers.peerLeft(id);
       },
     };
   };

@@ -90,7 +90,7 @@ describe('negotiation', () => {
     }
   });
 
-  it('builds connections ahead of time: the first while the join is on its way, the next while idle', async () => {
+  it('builds connections ahead of time: the newcomer\'s while its join is on its way, the member\'s offer before anyone arrives', async () => {
     // Real connections, recorded as they are made.
     const made: RTCPeerConnection[] = [];
     const Native = window.RTCPeerConnection;
@@ -100,6 +100,12 @@ describe('negotiation', () => {
         made.push(this);
       }
     };
+    const ufrag = (sdp: string | undefined) => sdp?.match(/a=ice-ufrag:(\S+)/)?.[1];
+    /** Connections made since `since` with an offer set and its candidates gathered, in no link of `els`. */
+    const preparedOffers = (els: El[], since: number) =>
+      made
+        .slice(since)
+        .filter((pc) => pc.signalingState === 'have-local-offer' && pc.iceGatheringState === 'complete' && !els.some((el) => [...el.connections.values()].includes(pc)));
     try {
       const room = newRoom();
       const box = await fixture<HTMLDivElement>(html`<div></div>`);
@@ -115,22 +121,62 @@ describe('negotiation', () => {
       a.addEventListener('peer-call-joined', () => (madeAtJoined = made.length), { once: true });
       await a.join();
       expect(madeAtJoined).to.equal(1); // built before the join was answered
+      // Alone in the room, Ada makes her offer for whoever comes next.
+      await until(() => preparedOffers([a], 1).length === 1, 'no prepared offer', 5_000);
+      const adaOffer = preparedOffers([a], 1)[0]!;
+      const adaUfrag = ufrag(adaOffer.localDescription?.sdp);
+      const beforeB = made.length;
       const b = add('Grace');
+      let graceFirst: RTCPeerConnection | undefined;
+      b.addEventListener('peer-call-joined', () => (graceFirst = made[beforeB]), { once: true });
       await b.join();
       await allConnected([a, b]);
-      expect([...a.connections.values()][0]).to.equal(made[0]); // a's first link: that connection
-      // Later, with nothing going on, a builds the connection for its next link.
-      await until(() => made.length >= 4, 'no spare connections built', 5_000);
-      const before = new Set(made);
+      // Ada's link to Grace is that connection and that offer; Grace answered on hers, built during her join.
+      const toB = a.connections.get(b.self!.id)!;
+      expect(toB).to.equal(adaOffer);
+      expect(toB.currentLocalDescription?.type).to.equal('offer');
+      expect(ufrag(toB.currentLocalDescription?.sdp)).to.equal(adaUfrag);
+      const toA = b.connections.get(a.self!.id)!;
+      expect(toA).to.equal(graceFirst);
+      expect(toA.currentLocalDescription?.type).to.equal('answer');
+      expect(ufrag(toA.currentRemoteDescription?.sdp)).to.equal(adaUfrag);
+      // Both are in the room now: each makes an offer for the next newcomer, who answers both.
+      const beforeC = made.length;
+      await until(() => preparedOffers([a, b], beforeC).length === 2, 'no prepared offers', 5_000);
+      const prepared = preparedOffers([a, b], beforeC);
       const c = add('Linus');
       await c.join();
       await allConnected([a, b, c]);
-      const toC = a.connections.get(c.self!.id)!;
-      expect(before.has(toC)).to.equal(true);
-      expect(toC.getConfiguration().bundlePolicy).to.equal('max-bundle');
+      const toC = [a.connections.get(c.self!.id)!, b.connections.get(c.self!.id)!];
+      expect(toC.map((pc) => prepared.indexOf(pc)).sort(), `${made.length - beforeC} made since`).to.deep.equal([0, 1]);
+      for (const pc of c.connections.values()) expect(pc.currentLocalDescription?.type).to.equal('answer');
+      expect(toC[0]!.getConfiguration().bundlePolicy).to.equal('max-bundle');
     } finally {
       window.RTCPeerConnection = Native;
     }
+  });
+
+  it('the member already in the room makes the first offer, whichever peer id sorts first', async () => {
+    const url = await signalingUrl();
+    // Four rooms at once; peer ids are random, so the newcomer's sorts first in about half.
+    const orders = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const room = newRoom();
+        const box = await fixture<HTMLDivElement>(html`<div><peer-call room=${room} name="First" server=${url} autojoin></peer-call></div>`);
+        const first = box.querySelector('peer-call') as El;
+        await until(() => first.state === 'joined', 'first not joined');
+        const second = document.createElement('peer-call') as El;
+        Object.assign(second, { room, name: 'Second', server: url, autojoin: true });
+        box.append(second);
+        await allConnected([first, second]);
+        const toSecond = first.connections.get(second.self!.id)!;
+        const toFirst = second.connections.get(first.self!.id)!;
+        expect(toSecond.currentLocalDescription?.type, 'the member offered').to.equal('offer');
+        expect(toFirst.currentLocalDescription?.type, 'the newcomer answered').to.equal('answer');
+        return first.self!.id < second.self!.id ? 'member first' : 'newcomer first';
+      }),
+    );
+    console.log(`id orders: ${orders.join(', ')}`);
   });
 
   it('a three-peer mesh connects every pair; one leaves and the others see it', async () => {
