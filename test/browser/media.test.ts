@@ -89,6 +89,27 @@ describe('media controls', () => {
     expect(pcOf(b).localDescription!.sdp).to.equal(remoteSdp);
   });
 
+  it('a camera turned off and on while alone in the room reaches the next newcomer (the offer made ahead follows the tracks)', async () => {
+    const room = newRoom();
+    const box = await fixture<HTMLDivElement>(html`<div style="width: 900px"><peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call></div>`);
+    const a = box.querySelector('peer-call') as El;
+    await until(() => a.state === 'joined' && a.localStream.getVideoTracks().length === 1, 'not joined');
+    await sleep(1500); // the offer for the next newcomer is made meanwhile
+    const first = a.localStream.getVideoTracks()[0]!;
+    expect(await a.toggleCamera(false)).to.equal(false);
+    expect(await a.toggleCamera(true)).to.equal(true);
+    const second = a.localStream.getVideoTracks()[0]!;
+    expect(second).to.not.equal(first);
+    const b = document.createElement('peer-call') as El;
+    Object.assign(b, { room, name: 'Grace', signaling: 'local', autojoin: true });
+    box.append(b);
+    await allConnected([a, b]);
+    const sender = pcOf(a).getTransceivers().find((t) => t.sender.track?.kind === 'video' || (t.direction === 'sendonly' && t.receiver.track.kind === 'video'))!.sender;
+    expect(sender.track, 'the link sends the camera of now').to.equal(second);
+    await videoArrives(b, a.self!.id);
+    expect(await received(b, 'video')).to.be.greaterThan(5);
+  });
+
   it('switches the camera device with replaceTrack', async () => {
     const { a, b } = await pair();
     const cams = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
