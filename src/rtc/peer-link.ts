@@ -398,7 +398,14 @@ export class PeerLink {
       if (this.#closed || this.#gaveUp) return;
       // A collision may have rolled our offer back meanwhile: do not send it then.
       if (this.pc.signalingState === 'have-local-offer') this.#sendDescription();
-      for (const c of prepared.candidates.splice(0)) this.#sendCandidate(c);
+      // The description carries the candidates gathered so far (all of them, usually: the
+      // offer was made a while ago); the peer applies them with it, not one by one.
+      // (Compared by foundation, component, protocol, priority, address and port: the SDP
+      // line leaves out the ufrag extension the event's candidate has.)
+      const sent = this.pc.localDescription?.sdp ?? '';
+      for (const c of prepared.candidates.splice(0)) {
+        if (!sent.includes(`a=${c.candidate.split(' ', 6).join(' ')} `)) this.#sendCandidate(c);
+      }
       this.#sendCandidates();
       this.#checkRelay();
     } catch (err) {
