@@ -158,6 +158,18 @@ export function adapterConformanceChecks(options: AdapterConformanceOptions): Ad
     }
   });
 
+  check('the member that was there first is told apart from the newcomer (join peers or peerJoined(…, true))', [3], async (s) => {
+    const r = room();
+    const a = s.peer('A');
+    const b = s.peer('B');
+    await a.join(r, 'Ada');
+    await b.join(r, 'Grace');
+    await s.acquainted([a, b]);
+    // Who offers first depends on it: the member offers to the newcomer, the newcomer waits.
+    expect(b.toldEarlier(a.id), 3, () => `B joined after A but was not told A was there first: list A in join's peers, or report it with peerJoined(A, true) (B saw: join peers ${JSON.stringify(b.info?.peers ?? [])}; ${b.history()})`);
+    expect(!a.toldEarlier(b.id), 3, () => `A was told that B, who joined after it, was there first (${a.history()})`);
+  });
+
   check('three members all learn about each other', [3], async (s) => {
     const r = room();
     const peers = [s.peer('A'), s.peer('B'), s.peer('C')];

@@ -31,7 +31,7 @@ export class ConformanceError extends Error {
 
 /** One call of a handler, as recorded by a {@link SimulatedPeer}. */
 export type HandlerCall =
-  | { kind: 'peerJoined'; peer: PeerInfo }
+  | { kind: 'peerJoined'; peer: PeerInfo; earlier?: true }
   | { kind: 'peerLeft'; id: string; reason?: string }
   | { kind: 'signal'; from: string; message: SignalMessage }
   | { kind: 'status'; status: SignalingStatus; detail?: string }
@@ -40,7 +40,7 @@ export type HandlerCall =
 const describeCall = (c: HandlerCall): string => {
   switch (c.kind) {
     case 'peerJoined':
-      return `peerJoined(${JSON.stringify(c.peer)})`;
+      return `peerJoined(${JSON.stringify(c.peer)}${c.earlier ? ', earlier' : ''})`;
     case 'peerLeft':
       return `peerLeft(${JSON.stringify(c.id)})`;
     case 'signal':
@@ -88,7 +88,7 @@ export class SimulatedPeer {
 
   /** The handlers passed to join: they only record. */
   readonly handlers: SignalingHandlers = {
-    peerJoined: (peer) => this.#record({ kind: 'peerJoined', peer: { id: peer?.id, name: peer?.name } }),
+    peerJoined: (peer, earlier) => this.#record({ kind: 'peerJoined', peer: { id: peer?.id, name: peer?.name }, ...(earlier === true && { earlier }) }),
     peerLeft: (id, reason) => this.#record({ kind: 'peerLeft', id, ...(reason !== undefined && { reason }) }),
     signal: (from, message) => this.#record({ kind: 'signal', from, message }),
     status: (status, detail) => this.#record({ kind: 'status', status, ...(detail !== undefined && { detail }) }),
@@ -145,6 +145,14 @@ export class SimulatedPeer {
       }
     }
     return known;
+  }
+
+  /**
+   * Whether this peer was told that `id` was in the room before it (listed in join's peers,
+   * or `peerJoined(peer, true)`): then it waits for that peer's first offer.
+   */
+  toldEarlier(id: string): boolean {
+    return (this.info?.peers ?? []).some((p) => p.id === id) || this.calls.some((c) => c.kind === 'peerJoined' && c.peer.id === id && c.earlier === true);
   }
 
   /** Signals received so far (optionally only from one sender). */

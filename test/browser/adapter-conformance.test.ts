@@ -22,7 +22,7 @@ describe('conformance kit: BroadcastChannelSignaling', () => {
 
   it('has no resume or error check without the hooks (they are left out, not passed)', () => {
     const names = adapterConformanceChecks({ createAdapter: () => new BroadcastChannelSignaling() }).map((c) => c.name);
-    expect(names).to.have.length(13);
+    expect(names).to.have.length(14);
     expect(names.some((n) => /cut|refused/.test(n))).to.equal(false);
   });
 });
@@ -52,9 +52,9 @@ describe('conformance kit: SocketIoSignaling', () => {
   };
   describeAdapterConformance('the contract', options);
 
-  it('lists the prepare, resume and error checks (16 in all)', () => {
+  it('lists the prepare, resume and error checks (17 in all)', () => {
     const names = adapterConformanceChecks(options).map((c) => c.name);
-    expect(names).to.have.length(16);
+    expect(names).to.have.length(17);
     expect(names.filter((n) => /prepare\(\)|cut|refused/.test(n))).to.have.length(3);
   });
 
@@ -77,7 +77,7 @@ describe('conformance kit: the worked example of docs/signaling-adapters.md', ()
   describeAdapterConformance('the contract', { createAdapter: () => hub?.adapter() ?? { join: () => Promise.reject(new Error('not loaded')), send() {}, leave() {} } });
 });
 
-type Defect = 'none' | 'broadcasts' | 'reorders' | 'no-peer-left' | 'resumes-as-another';
+type Defect = 'none' | 'broadcasts' | 'reorders' | 'no-peer-left' | 'resumes-as-another' | 'members-as-newcomers';
 
 /** What the hub's adapters have on top of the interface: a simulated transport drop. */
 const drops = new WeakMap<SignalingAdapter, () => void>();
@@ -87,7 +87,8 @@ const drops = new WeakMap<SignalingAdapter, () => void>();
  * - broadcasts: a directed signal goes to every other member of the room;
  * - reorders: the signals sent in one go arrive in reverse order;
  * - no-peer-left: leave() forgets to tell the others;
- * - resumes-as-another: after a (simulated) drop it comes back under a new id.
+ * - resumes-as-another: after a (simulated) drop it comes back under a new id;
+ * - members-as-newcomers: the newcomer hears of the members by peerJoined, not as earlier.
  */
 function hubAdapters(defect: Defect): () => SignalingAdapter {
   const rooms = new Map<string, Map<string, { name: string; handlers: SignalingHandlers }>>();
@@ -106,6 +107,10 @@ function hubAdapters(defect: Defect): () => SignalingAdapter {
         const peers = [...members].map(([peerId, m]) => ({ id: peerId, name: m.name }));
         for (const m of members.values()) m.handlers.peerJoined({ id, name: options.name });
         members.set(id, { name: options.name, handlers });
+        if (defect === 'members-as-newcomers') {
+          queueMicrotask(() => peers.forEach((p) => handlers.peerJoined(p)));
+          return { self: { id, name: options.name }, peers: [] };
+        }
         return { self: { id, name: options.name }, peers };
       },
       send(to, message: SignalMessage) {
@@ -199,6 +204,12 @@ describe('conformance kit: it fails broken adapters, naming the rule', function 
     const failed = await failures(hubAdapters('no-peer-left'));
     expect([...failed.keys()]).to.include('leave() makes the others get peerLeft(id)');
     for (const message of failed.values()) expect(message).to.match(/^contract rule [36] .*(peerLeft|leave)/);
+  });
+
+  it('a hub that reports the members to a newcomer as newcomers fails "the member that was there first is told apart" (rule 3), and only that', async () => {
+    const failed = await failures(hubAdapters('members-as-newcomers'));
+    expect([...failed.keys()]).to.deep.equal(['the member that was there first is told apart from the newcomer (join peers or peerJoined(…, true))']);
+    expect(failed.values().next().value).to.match(/^contract rule 3 .*B joined after A but was not told A was there first/);
   });
 
   it('the resume check passes a hub that resumes under the same id, and fails one that does not (rule 5)', async () => {
