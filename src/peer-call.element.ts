@@ -7,6 +7,7 @@ import { ChatController } from './controllers/chat-controller.js';
 import { MediaChoiceController } from './controllers/media-controller.js';
 import { PlaybackController } from './controllers/playback.js';
 import { RenderBatchController } from './controllers/render-batch.js';
+import { ToastController } from './controllers/toasts.js';
 import type { PeerCallErrorInfo } from './errors.js';
 import { StateChangeEvent, type ChatMessage } from './events.js';
 import type { TrackKind } from './media/local-media.js';
@@ -70,6 +71,8 @@ export type { CallState, PeerSnapshot };
  * @csspart tile-status - A tile's connection state.
  * @csspart empty - The "waiting for others" tile.
  * @csspart enable-audio - The button shown when the browser blocked audio playback.
+ * @csspart toasts - The brief notices over the stage (joins, leaves, chat while it is closed).
+ * @csspart toast - One notice.
  * @csspart controls - The control bar.
  * @csspart control - Every control button; also its own part below.
  * @csspart mic-button - Microphone toggle.
@@ -77,6 +80,7 @@ export type { CallState, PeerSnapshot };
  * @csspart screen-button - Screen-share toggle (absent where the browser cannot share screens).
  * @csspart devices-button - Opens the device picker.
  * @csspart chat-button - Opens and closes the chat panel.
+ * @csspart badge - The unread-message count on the chat button.
  * @csspart leave-button - Leaves the call.
  * @csspart devices - The device picker.
  * @csspart camera-select - Camera choice.
@@ -162,6 +166,7 @@ export class PeerCallElement extends LitElement {
   #chat = new ChatController(this, this.#call);
   #playback = new PlaybackController(this, () => [...this.renderRoot.querySelectorAll<HTMLVideoElement>('video[data-remote]')]);
   #announcer = new AnnouncerController(this, this.#call, this.#batch);
+  #toasts = new ToastController(this, this.#call, this.#batch, () => this.chatOpen);
   #rejoinOnConnect = false;
   #teardownScheduled = false;
   #updates = 0;
@@ -416,6 +421,7 @@ export class PeerCallElement extends LitElement {
         unread: this.#chat.unread,
         devicesOpen: this.#media.devicesOpen,
         announcement: this.#announcer.text,
+        toasts: this.#toasts.toasts,
       },
       this.#actions,
     );

@@ -293,6 +293,7 @@ export const styles = css`
     flex-wrap: wrap;
   }
   .control {
+    position: relative;
     width: 44px;
     height: 44px;
     display: grid;
@@ -321,6 +322,56 @@ export const styles = css`
   .control:disabled {
     opacity: 0.45;
     cursor: not-allowed;
+  }
+  .badge {
+    position: absolute;
+    inset-block-start: -2px;
+    inset-inline-end: -2px;
+    min-inline-size: 18px;
+    block-size: 18px;
+    padding-inline: 4px;
+    border-radius: 9px;
+    background: var(--_danger);
+    color: #fff;
+    font-size: 11px;
+    font-weight: 600;
+    line-height: 18px;
+    text-align: center;
+  }
+  /* Notices: over the top of the stage, never in the way. */
+  .toasts {
+    position: absolute;
+    inset-block-start: calc(var(--_gap) * 2);
+    inset-inline: var(--_gap);
+    z-index: 3;
+    display: grid;
+    justify-items: center;
+    gap: 6px;
+    pointer-events: none;
+  }
+  .toast {
+    max-inline-size: min(100%, 420px);
+    padding: 6px 14px;
+    border: 1px solid transparent; /* drawn in forced colours */
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.78);
+    color: #fff;
+    font-size: 13px;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    animation: toast-in 0.2s ease-out;
+  }
+  @keyframes toast-in {
+    from {
+      opacity: 0;
+      transform: translateY(-4px);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .toast {
+      animation: none;
+    }
   }
   .enable-audio {
     position: absolute;

@@ -38,6 +38,9 @@ export function callView(s: ViewState, a: ViewActions) {
           ${inCall && s.audioBlocked
             ? html`<button part="enable-audio" class="primary enable-audio" @click=${a.enableAudio}>${t('enableAudio')}</button>`
             : nothing}
+          ${inCall && s.toasts.length
+            ? html`<div part="toasts" class="toasts" aria-hidden="true">${s.toasts.map((x) => html`<div part="toast" class="toast">${x.text}</div>`)}</div>`
+            : nothing}
         </div>
         ${inCall && s.chatOpen ? chat(s, a) : nothing}
       </div>

@@ -4,6 +4,7 @@
  */
 import type { Call } from '../call/call.js';
 import type { MediaChoice } from '../call/call-types.js';
+import type { Toast } from '../controllers/toasts.js';
 import type { TrackKind } from '../media/local-media.js';
 
 export interface ViewState {
@@ -18,6 +19,8 @@ export interface ViewState {
   unread: number;
   devicesOpen: boolean;
   announcement: string;
+  /** Brief notices over the stage (joins, leaves, chat while it is closed). */
+  toasts: readonly Toast[];
 }
 
 export interface ViewActions {

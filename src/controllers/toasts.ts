@@ -1,0 +1,78 @@
+/**
+ * Brief notices over the stage: who joined or left, and a chat message that arrives while
+ * the chat is closed. Each shows for a few seconds and goes by itself; they take no focus
+ * and no clicks (pointer-events: none), so they are never in the way. Screen readers hear
+ * the same through the live region (AnnouncerController): the toasts are hidden from them,
+ * or everything would be said twice.
+ *
+ * Peers already in the room when we join are not "joined" news: only arrivals once we are
+ * in the call are. Leaving the call clears the notices.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Call } from '../call/call.js';
+import { ChatMessageEvent, PeerJoinedEvent, PeerLeftEvent, StateChangeEvent } from '../events.js';
+import { t } from '../strings.js';
+import type { RenderBatchController } from './render-batch.js';
+
+/** How long a notice shows, in ms. */
+export const TOAST_MS = 4_000;
+/** At most this many at once; a new one pushes the oldest out. */
+const MAX_TOASTS = 3;
+/** A chat message's preview is cut here (the chat panel has the whole text). */
+const PREVIEW = 80;
+
+export interface Toast {
+  id: number;
+  text: string;
+}
+
+export class ToastController implements ReactiveController {
+  toasts: readonly Toast[] = [];
+  #next = 0;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #batch: RenderBatchController;
+
+  constructor(host: ReactiveControllerHost, call: Call, batch: RenderBatchController, chatOpen: () => boolean) {
+    this.#batch = batch;
+    const inCall = () => call.state === 'joined';
+    call.addEventListener(PeerJoinedEvent.type, (e) => inCall() && this.show(t('announce.joined', { name: (e as PeerJoinedEvent).peer.name })));
+    call.addEventListener(PeerLeftEvent.type, (e) => inCall() && this.show(t('announce.left', { name: (e as PeerLeftEvent).peer.name })));
+    call.addEventListener(ChatMessageEvent.type, (e) => {
+      const m = (e as ChatMessageEvent).message;
+      const text = m.text.length > PREVIEW ? `${m.text.slice(0, PREVIEW - 1)}…` : m.text;
+      if (!m.own && !chatOpen()) this.show(t('announce.message', { name: m.name, text }));
+    });
+    call.addEventListener(StateChangeEvent.type, (e) => {
+      const s = e as StateChangeEvent;
+      if (s.subject === 'call' && s.state !== 'joined') this.clear();
+    });
+    host.addController(this);
+  }
+
+  show(text: string): void {
+    const toast = { id: ++this.#next, text };
+    this.toasts = [...this.toasts, toast].slice(-MAX_TOASTS);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.toasts = this.toasts.filter((x) => x !== toast);
+      this.#batch.soon();
+    }, TOAST_MS);
+    this.#timers.add(timer);
+    this.#batch.soon();
+  }
+
+  clear(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    if (this.toasts.length) {
+      this.toasts = [];
+      this.#batch.soon();
+    }
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.clear();
+  }
+}
