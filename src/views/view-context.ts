@@ -4,7 +4,6 @@
  */
 import type { Call } from '../call/call.js';
 import type { MediaChoice } from '../call/call-types.js';
-import type { Toast } from '../controllers/toasts.js';
 import type { TrackKind } from '../media/local-media.js';
 
 export interface ViewState {
@@ -19,8 +18,8 @@ export interface ViewState {
   unread: number;
   devicesOpen: boolean;
   announcement: string;
-  /** Brief notices over the stage (joins, leaves, chat while it is closed). */
-  toasts: readonly Toast[];
+  /** Brief notices over the stage (joins, leaves, chat while it is closed; ToastController). */
+  toasts: ReadonlyArray<{ readonly id: number; readonly text: string }>;
 }
 
 export interface ViewActions {
