@@ -66,12 +66,13 @@ export class ChatMessageEvent extends Event {
 }
 
 /** What a state change is about. */
-export type StateSubject = 'call' | 'signaling' | 'link' | 'microphone' | 'camera' | 'screen';
+export type StateSubject = 'call' | 'signaling' | 'link' | 'microphone' | 'camera' | 'screen' | 'hand';
 
 /**
  * Something changed state: the call (`state` property), the signaling
  * connection, a link to one peer (connecting / connected / reconnecting /
- * failed), or a local device toggle.
+ * failed), a local device toggle, or a hand (`raised` / `lowered`: ours, or
+ * with `peerId` a peer's).
  */
 export class StateChangeEvent extends Event {
   static readonly type = 'peer-call-state';

@@ -69,6 +69,7 @@ export type { CallState, PeerSnapshot };
  * @csspart video - The video element of a tile.
  * @csspart tile-label - A tile's name label.
  * @csspart tile-status - A tile's connection state.
+ * @csspart hand - A raised hand on a tile, with its place in the order of raising.
  * @csspart empty - The "waiting for others" tile.
  * @csspart enable-audio - The button shown when the browser blocked audio playback.
  * @csspart toasts - The brief notices over the stage (joins, leaves, chat while it is closed).
@@ -79,6 +80,7 @@ export type { CallState, PeerSnapshot };
  * @csspart camera-button - Camera toggle.
  * @csspart screen-button - Screen-share toggle (absent where the browser cannot share screens).
  * @csspart devices-button - Opens the device picker.
+ * @csspart hand-button - Raises and lowers your hand.
  * @csspart chat-button - Opens and closes the chat panel.
  * @csspart badge - The unread-message count on the chat button.
  * @csspart leave-button - Leaves the call.
@@ -292,6 +294,11 @@ export class PeerCallElement extends LitElement {
     return this.#call.toggleCamera(on);
   }
 
+  /** Raises or lowers your hand (toggles without an argument); everyone sees it on your tile. Returns whether it is raised. */
+  raiseHand(raised?: boolean): boolean {
+    return this.#call.raiseHand(raised);
+  }
+
   /** Starts or stops sharing the screen in place of the camera. Resolves with whether sharing. */
   toggleScreenShare(on?: boolean): Promise<boolean> {
     return this.#call.toggleScreenShare(on);
@@ -397,6 +404,7 @@ export class PeerCallElement extends LitElement {
     toggleDevices: this.#media.toggleDevices,
     useDevice: (kind, id) => void this.useDevice(kind, id),
     toggleChat: this.#chat.toggle,
+    toggleHand: () => this.raiseHand(),
     submitChat: this.#chat.submit,
     retryMedia: (choice) => {
       this.#media.choose(choice);

@@ -51,6 +51,7 @@ export const en = {
   'tile.yourVideo': 'Your video',
   'tile.videoOf': 'Video of {name}',
   'tile.micMuted': 'microphone muted',
+  'tile.hand': 'hand raised, number {position}',
   'link.connecting': 'connecting…',
   'link.connected': 'connected',
   'link.reconnecting': 'reconnecting…',
@@ -79,6 +80,8 @@ export const en = {
   'controls.screenStart': 'Share your screen',
   'controls.devices': 'Devices',
   'controls.devicesTitle': 'Choose camera and microphone',
+  'controls.hand': 'Raise hand',
+  'controls.handLower': 'Lower hand',
   'controls.chat': 'Chat',
   'controls.chatUnread': 'Chat, {count} unread',
   'controls.leave': 'Leave call',
@@ -98,6 +101,7 @@ export const en = {
   // ---- announcements (read by screen readers)
   'announce.joined': '{name} joined',
   'announce.left': '{name} left',
+  'announce.hand': '{name} raised a hand',
   'announce.message': '{name}: {text}',
 
   // ---- errors: `error.<code>` is the message, `hint.<code>` what the user can do

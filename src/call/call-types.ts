@@ -83,4 +83,9 @@ export interface PeerSnapshot extends PeerInfo {
   screen: boolean;
   /** @deprecated 0.1's name for `microphone`. */
   mic: boolean;
+  /**
+   * When its hand went up (ms, this page's clock: `Date.now()` when we heard of it), or
+   * undefined while it is down. Sorting the raised hands by it gives the order of raising.
+   */
+  hand: number | undefined;
 }

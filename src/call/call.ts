@@ -56,6 +56,8 @@ export interface Call {
 }
 
 export class Call extends EventTarget {
+  /** When our hand went up (Date.now()), undefined while down; sent with our device state (see raiseHand). */
+  #hand: number | undefined;
   #options: CallOptions;
   #media = new LocalMedia({
     changed: () => this.#changed(false),
@@ -144,6 +146,16 @@ export class Call extends EventTarget {
   /** The screen is being shared (in place of the camera). */
   get screenSharing(): boolean {
     return !!this.#media.screen;
+  }
+
+  /** Our hand is raised (see raiseHand). */
+  get handRaised(): boolean {
+    return this.#hand !== undefined;
+  }
+
+  /** When our hand went up (`Date.now()`), to order it among the peers' `hand`; undefined while down. */
+  get handRaisedAt(): number | undefined {
+    return this.#hand;
   }
 
   /** This peer in the room, once joined. */
@@ -332,6 +344,20 @@ export class Call extends EventTarget {
     return true;
   }
 
+  /**
+   * Raises or lowers our hand (toggles without an argument): everyone in the call sees it on
+   * our tile, in the order hands went up. A new call starts with it down. Returns whether it
+   * is raised.
+   */
+  raiseHand(raised = !this.handRaised): boolean {
+    if (raised === this.handRaised) return raised;
+    this.#hand = raised ? Date.now() : undefined;
+    this.#broadcastMediaState();
+    this.#stateEvent('hand', raised ? 'raised' : 'lowered');
+    this.#changed(false);
+    return raised;
+  }
+
   /** Mutes or unmutes the microphone (toggles without an argument). Returns whether it is on. */
   toggleMicrophone(on = !this.#media.microphoneOn): boolean {
     this.#media.setMicrophone(on);
@@ -418,6 +444,7 @@ export class Call extends EventTarget {
     this.#supersede();
     const session = this.#session;
     this.#session = undefined;
+    this.#hand = undefined;
     session?.close();
     if (session?.joined) this.#emit(new LeftEvent(session.room));
   }
@@ -439,7 +466,7 @@ export class Call extends EventTarget {
 
   #mediaEnvelope() {
     const m = this.#media;
-    return { t: 'media' as const, microphone: !!m.microphone && m.microphoneOn, camera: !!m.video, screen: !!m.screen };
+    return { t: 'media' as const, microphone: !!m.microphone && m.microphoneOn, camera: !!m.video, screen: !!m.screen, hand: this.handRaised };
   }
 
   #broadcastMediaState() {
@@ -499,7 +526,7 @@ export class Call extends EventTarget {
     this.dispatchEvent(new CallUpdateEvent(network));
   }
 
-  #stateEvent(subject: 'call' | 'microphone' | 'camera' | 'screen', state: string) {
+  #stateEvent(subject: 'call' | 'microphone' | 'camera' | 'screen' | 'hand', state: string) {
     this.#emit(new StateChangeEvent(subject, state));
   }
 

@@ -123,6 +123,7 @@ export class Session {
       mic: p.microphone,
       camera: p.camera,
       screen: p.screen,
+      hand: p.hand,
     }));
   }
 
@@ -148,7 +149,7 @@ export class Session {
     if (!this.options.iceServers) this.#ice.schedule(this.adapter, ttl, this.#closed.signal);
   }
 
-  #state(subject: 'signaling' | 'link', state: string, peerId?: string, detail?: string) {
+  #state(subject: 'signaling' | 'link' | 'hand', state: string, peerId?: string, detail?: string) {
     this.host.emit(new StateChangeEvent(subject, state, peerId, detail));
   }
 
@@ -210,6 +211,7 @@ export class Session {
         host.fail(errorInfo('turn-failed', { name: p.name, detail }, { peerId: p.id }));
       },
       chat: (p, id, text) => host.chat({ id, from: p.id, name: p.name, text, time: new Date(), own: false }),
+      hand: (p, raised) => this.#state('hand', raised ? 'raised' : 'lowered', p.id),
       linkError: (p, err) => {
         // The browser refused the peer's description: the link starts over (PeerLink), and the page is told.
         if ((err as Error)?.name === 'DescriptionRefused') {

@@ -1,6 +1,6 @@
 /**
- * Brief notices over the stage: who joined or left, and a chat message that arrives while
- * the chat is closed. Each shows for a few seconds and goes by itself; they take no focus
+ * Brief notices over the stage: who joined or left or raised a hand, and a chat message
+ * that arrives while the chat is closed. Each shows for a few seconds and goes by itself; they take no focus
  * and no clicks (pointer-events: none), so they are never in the way. Screen readers hear
  * the same through the live region (AnnouncerController): the toasts are hidden from them,
  * or everything would be said twice.
@@ -45,6 +45,8 @@ export class ToastController implements ReactiveController {
     call.addEventListener(StateChangeEvent.type, (e) => {
       const s = e as StateChangeEvent;
       if (s.subject === 'call' && s.state !== 'joined') this.clear();
+      const name = s.subject === 'hand' && s.state === 'raised' && call.peers.find((p) => p.id === s.peerId)?.name;
+      if (name) this.show(t('announce.hand', { name }));
     });
     host.addController(this);
   }

@@ -19,8 +19,8 @@ export const MAX_PARTIALS = 4;
 
 export type Envelope =
   | { t: 'chat'; id: string; text: string }
-  /** The sender's device state, for the remote tile. */
-  | { t: 'media'; microphone: boolean; camera: boolean; screen: boolean };
+  /** The sender's device state, for the remote tile; `hand`: its hand is raised. */
+  | { t: 'media'; microphone: boolean; camera: boolean; screen: boolean; hand?: boolean };
 
 type Chunk = { t: 'chunk'; id: string; i: number; n: number; d: string };
 
@@ -48,7 +48,8 @@ function validEnvelope(x: unknown): Envelope | undefined {
     const microphone = e['microphone'] ?? e['mic'];
     const camera = e['camera'] ?? e['cam'];
     if (typeof microphone === 'boolean' && typeof camera === 'boolean' && typeof e['screen'] === 'boolean') {
-      return { t: 'media', microphone, camera, screen: e['screen'] };
+      // `hand` came after 0.1: absent means lowered.
+      return { t: 'media', microphone, camera, screen: e['screen'], ...(e['hand'] === true && { hand: true }) };
     }
   }
   return undefined;

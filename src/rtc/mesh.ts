@@ -12,6 +12,14 @@ import type { IceServer, LeaveReason, PeerInfo, SignalingAdapter, SignalMessage 
 import { encodeEnvelope, type Envelope } from './chat-wire.js';
 import { fingerprintOf, PeerLink, PreparedOffer, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
+/**
+ * Hand-raise notices (MeshEvents.hand) a peer may cause: a burst of this many, then one per
+ * HAND_REFILL_MS. Past that the state still follows (the tile shows what the peer says), but
+ * no notice fires: a peer toggling its hand in a loop cannot flood the others' screens.
+ */
+const HAND_BURST = 4;
+const HAND_REFILL_MS = 2_000;
+
 /** How long after a link connects its path (direct or relayed, round trip) is first read. */
 const PATH_DELAY_MS = 1000;
 /**
@@ -37,6 +45,10 @@ export interface RemotePeer extends PeerInfo {
   present: boolean;
   /** How the link carries its traffic, last time we looked (see refreshPaths). */
   path: LinkPath | undefined;
+  /** When (our clock, ms) we learned its hand went up; undefined while it is down. Orders the raised hands. */
+  hand: number | undefined;
+  /** Its hand notices' bucket (see HAND_BURST). */
+  handNotices: { tokens: number; at: number };
 }
 
 export interface MeshEvents {
@@ -46,6 +58,8 @@ export interface MeshEvents {
   peerChanged(peer: RemotePeer): void;
   linkState(peer: RemotePeer, state: LinkState, detail?: string): void;
   chat(peer: RemotePeer, id: string, text: string): void;
+  /** The peer raised or lowered its hand (rate-limited per peer: see HAND_BURST). */
+  hand(peer: RemotePeer, raised: boolean): void;
   linkError(peer: RemotePeer, err: unknown): void;
   /** Relay-only mode and no relay candidate: TURN looks misconfigured. */
   relayMissing(peer: RemotePeer, detail: string): void;
@@ -63,6 +77,16 @@ export interface MeshOptions {
   /** Our device state, sent to every peer when its channel opens. */
   mediaState(): Envelope & { t: 'media' };
   events: MeshEvents;
+}
+
+/** One notice from `bucket` if it has one (refilled at one per HAND_REFILL_MS up to HAND_BURST). */
+function takeNotice(bucket: { tokens: number; at: number }): boolean {
+  const now = Date.now();
+  bucket.tokens = Math.min(HAND_BURST, bucket.tokens + (now - bucket.at) / HAND_REFILL_MS);
+  bucket.at = now;
+  if (bucket.tokens < 1) return false;
+  bucket.tokens--;
+  return true;
 }
 
 export class Mesh {
@@ -154,7 +178,17 @@ export class Mesh {
       this.#options.events.peerChanged(existing);
       return existing;
     }
-    const peer: RemotePeer = { ...info, microphone: true, camera: true, screen: false, present: true, path: undefined, link: undefined! };
+    const peer: RemotePeer = {
+      ...info,
+      microphone: true,
+      camera: true,
+      screen: false,
+      present: true,
+      path: undefined,
+      hand: undefined,
+      handNotices: { tokens: HAND_BURST, at: Date.now() },
+      link: undefined!,
+    };
     peer.link = this.#createLink(peer, offersFirst);
     // A link is being set up: the next prepared offer is not made in the middle of it.
     if (this.#prepared === undefined) this.#prepareOffer(SPARE_DELAY_MS);
@@ -206,6 +240,10 @@ export class Mesh {
             peer.microphone = e.microphone;
             peer.camera = e.camera;
             peer.screen = e.screen;
+            if (!!e.hand !== (peer.hand !== undefined)) {
+              peer.hand = e.hand ? Date.now() : undefined;
+              if (takeNotice(peer.handNotices)) events.hand(peer, !!e.hand);
+            }
             events.peerChanged(peer);
           }
         },

@@ -34,6 +34,8 @@ export function controls(s: ViewState, a: ViewActions) {
         ? html`<button part="control screen-button" class="control toggle" aria-label=${t('controls.screen')} aria-pressed=${sharing ? 'true' : 'false'}
             title=${t(sharing ? 'controls.screenStop' : 'controls.screenStart')} @click=${a.toggleScreenShare}>${icon('screen')}</button>`
         : nothing}
+      <button part="control hand-button" class="control toggle" aria-label=${t('controls.hand')} aria-pressed=${s.call.handRaised ? 'true' : 'false'}
+        title=${t(s.call.handRaised ? 'controls.handLower' : 'controls.hand')} @click=${a.toggleHand}>${icon('hand')}</button>
       ${cams.length + mics.length > 1
         ? html`<button part="control devices-button" class="control toggle" aria-label=${t('controls.devices')} aria-expanded=${s.devicesOpen ? 'true' : 'false'}
             title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>`

@@ -8,6 +8,14 @@ import type { ViewState } from './view-context.js';
 
 const avatar = (name: string) => html`<div class="avatar"><span aria-hidden="true">${[...name.trim()][0]?.toUpperCase() ?? '?'}</span></div>`;
 
+/** The raised hand on a tile raised at `at`: its place among all raised hands (ours and the peers'), first raised first. */
+function hand(s: ViewState, at: number | undefined) {
+  if (at === undefined) return nothing;
+  const times = [s.call.handRaisedAt, ...s.call.peers.map((p) => p.hand)].filter((x): x is number => x !== undefined);
+  const position = times.filter((x) => x < at).length + 1;
+  return html`<span part="hand" class="hand" role="img" aria-label=${t('tile.hand', { position })}>${icon('hand')}${position}</span>`;
+}
+
 export function selfTile(s: ViewState, selfName: string) {
   const m = s.call.media;
   return html`
@@ -16,7 +24,7 @@ export function selfTile(s: ViewState, selfName: string) {
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
       ${!m.video ? avatar(selfName) : nothing}
       <figcaption part="tile-label" class="label">
-        ${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
+        ${hand(s, s.call.handRaisedAt)}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
       </figcaption>
     </figure>
   `;
@@ -40,7 +48,7 @@ export function remoteTile(s: ViewState, p: PeerSnapshot) {
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
       ${!hasVideo ? avatar(p.name) : nothing}
       <figcaption part="tile-label" class="label">
-        ${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
+        ${hand(s, p.hand)}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
         <span>${p.name}</span>
         <span part="tile-status" class="status">${t(`link.${p.state}`)}</span>
       </figcaption>

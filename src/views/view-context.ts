@@ -32,6 +32,7 @@ export interface ViewActions {
   toggleDevices(): void;
   useDevice(kind: TrackKind, deviceId: string): void;
   toggleChat(): void;
+  toggleHand(): void;
   submitChat(e: Event): void;
   /** After a media error: try again with `choice` (undefined: as the attribute says). */
   retryMedia(choice: MediaChoice | undefined): void;

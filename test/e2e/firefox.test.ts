@@ -89,5 +89,13 @@ describe('Chromium and Firefox in one call', () => {
     );
     await fPage.evaluate(() => (document.querySelector('peer-call') as unknown as { sendMessage(t: string): boolean }).sendMessage('hello from Firefox'));
     await until(cPage, () => document.querySelector('peer-call')!.messages.some((m) => m.text === 'hello from Firefox' && m.name === 'Firefox user'));
+
+    // Raised hands both ways (the device-state envelope's `hand`), on the tiles.
+    await fPage.evaluate(() => (document.querySelector('peer-call') as unknown as { raiseHand(up: boolean): boolean }).raiseHand(true));
+    await until(cPage, () => !!document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]'));
+    await cPage.evaluate(() => document.querySelector('peer-call')!.raiseHand(true));
+    await ffUntil(fPage, () => document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]')?.textContent?.trim() === '2');
+    await fPage.evaluate(() => (document.querySelector('peer-call') as unknown as { raiseHand(up: boolean): boolean }).raiseHand(false));
+    await until(cPage, () => !document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]'));
   });
 });
