@@ -3,28 +3,24 @@
  * the tile in the order hands went up, announced, and rate-limited per peer on the receiving
  * side.
  */
-import { expect, fixture, html } from '@open-wc/testing';
-import { allConnected, click, newRoom, record, shadow, sleep, until, type El } from './helpers.js';
+import { expect } from '@open-wc/testing';
+import { allConnected, click, pair, record, shadow, sleep, until, type El } from './helpers.js';
 import type { StateChangeEvent } from '../../src/index.js';
 
 const handOn = (el: El, peerId?: string) =>
   shadow(el).querySelector<HTMLElement>(`${peerId ? `[data-peer="${peerId}"]` : '[part~="tile-self"]'} [part~="hand"]`);
 const toasts = (el: El) => [...shadow(el).querySelectorAll('[part~="toast"]')].map((t) => t.textContent!.trim());
 
-async function three() {
-  const room = newRoom();
-  const box = await fixture<HTMLDivElement>(html`<div style="width: 1200px">
-    <peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call>
-    <peer-call room=${room} name="Grace" autojoin signaling="local"></peer-call>
-  </div>`);
-  const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
-  await allConnected([a, b]);
-  return { a, b, box, room };
+/** Two elements in one room (BroadcastChannel), connected. */
+async function connectedPair() {
+  const joined = await pair();
+  await allConnected([joined.a, joined.b]);
+  return joined;
 }
 
 describe('raise hand', () => {
   it('a raised hand shows on the tile for everyone, in the order raised, with a toast; lowering removes it', async () => {
-    const { a, b } = await three();
+    const { a, b } = await connectedPair();
     const states = record<StateChangeEvent>(b, 'peer-call-state');
     await click(a, '[part~="hand-button"]');
     expect(a.call.handRaised).to.equal(true);
@@ -48,7 +44,7 @@ describe('raise hand', () => {
   });
 
   it('a newcomer sees the hands already raised; a new call starts with the hand down', async () => {
-    const { a, b, box, room } = await three();
+    const { a, b, box, room } = await connectedPair();
     a.raiseHand(true);
     await until(() => handOn(b, a.self!.id) !== null, 'hand not shown');
     const c = document.createElement('peer-call') as El;
@@ -65,7 +61,7 @@ describe('raise hand', () => {
   });
 
   it('a peer toggling its hand in a loop: the state follows, the notices are capped (receiving side)', async () => {
-    const { a, b } = await three();
+    const { a, b } = await connectedPair();
     const states = record<StateChangeEvent>(b, 'peer-call-state');
     for (let i = 0; i < 30; i++) a.raiseHand(i % 2 === 0); // 15 raises, 15 lowers, the last one lowers
     a.raiseHand(true); // and up again: the final state
