@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../test/e2e/helpers.js';
-import { CONTENDERS, serveContenders } from './call-setup-navigation.js';
+import { callFromNavigation, CONTENDERS, LOOPBACK, serveContenders } from './call-setup-navigation.js';
 import { TIMELINE_HOOKS } from './call-timeline.js';
 import { stats } from './stats.js';
 
@@ -80,23 +80,13 @@ const results = new Map<string, Array<ReturnType<typeof breakdown>>>(CONTENDERS.
 try {
   for (let i = 0; i <= CALLS; i++) {
     for (const contender of CONTENDERS) {
-      const [first, second] = [await browser.newContext(), await browser.newContext()];
-      const [host, guest] = [await first.newPage(), await second.newPage()];
-      for (const p of [host, guest]) await p.addInitScript({ content: HOOKS });
-      await guest.addInitScript({ content: "console.timeStamp('newcomer');" });
-      const room = `trace-${contender}-${i}`;
-      await host.goto(`${urls[contender]}/?room=${room}&role=host`);
-      await host.evaluate(() => (window as unknown as { ready: Promise<unknown> }).ready);
-      const hostFrame = host.evaluate(() => (window as unknown as { frameSeen: Promise<number> }).frameSeen);
-      await host.waitForTimeout(300); // the first user waits in the room, as in call-setup
-      await browser.startTracing(guest, { path: file, categories: ['devtools.timeline', 'v8', 'blink', 'toplevel', 'disabled-by-default-devtools.timeline'] });
-      await guest.goto(`${urls[contender]}/?room=${room}&role=guest`, { waitUntil: 'commit' });
-      await guest.waitForFunction(() => (window as unknown as { frameSeen?: Promise<number> }).frameSeen);
-      await guest.evaluate(() => (window as unknown as { frameSeen: Promise<number> }).frameSeen);
-      await hostFrame;
-      await browser.stopTracing();
-      await first.close();
-      await second.close();
+      await callFromNavigation(browser, urls[contender], `trace-${contender}-${i}`, LOOPBACK, undefined, {
+        bothPages: [HOOKS],
+        secondPage: ["console.timeStamp('newcomer');"],
+        beforeArrival: (guest) =>
+          browser.startTracing(guest, { path: file, categories: ['devtools.timeline', 'v8', 'blink', 'toplevel', 'disabled-by-default-devtools.timeline'] }),
+        afterFrames: async () => void (await browser.stopTracing()),
+      });
       // The first round warms up (codecs, caches) and is not counted.
       if (i > 0) results.get(contender)!.push(breakdown(JSON.parse(readFileSync(file, 'utf8')).traceEvents as TraceEvent[]));
     }

@@ -101,10 +101,10 @@ export interface Network {
 export const LOOPBACK: Network = { name: 'loopback', latency: 0, throughput: -1 };
 export const SLOW: Network = { name: '60 ms, 10 Mbit/s', latency: 60, throughput: 1_250_000 };
 
-async function openPage(browser: Browser, network: Network, timeline: boolean): Promise<{ page: Page; close(): Promise<void> }> {
+async function openPage(browser: Browser, network: Network, initScripts: string[]): Promise<{ page: Page; close(): Promise<void> }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  if (timeline) await page.addInitScript({ content: TIMELINE_HOOKS });
+  for (const content of initScripts) await page.addInitScript({ content });
   if (network.latency > 0) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -118,16 +118,40 @@ async function openPage(browser: Browser, network: Network, timeline: boolean): 
   return { page, close: () => context.close() };
 }
 
-/** One call from navigation: ms from the second user's page.goto to a remote frame on both pages. */
-async function callFromNavigation(browser: Browser, url: string, room: string, network: Network, timeline?: Timeline[]): Promise<number> {
-  const first = await openPage(browser, network, !!timeline);
-  const second = await openPage(browser, network, !!timeline);
+/** What a caller of callFromNavigation adds: page scripts (before the pages' own), and steps around the second user's arrival. */
+export interface CallHooks {
+  /** Installed in both pages (e.g. TIMELINE_HOOKS). */
+  bothPages?: string[];
+  /** Installed in the second user's page only. */
+  secondPage?: string[];
+  /** Just before the second user opens the link (the clock starts after it). */
+  beforeArrival?(second: Page): Promise<void>;
+  /** Once both pages show a remote frame. */
+  afterFrames?(): Promise<void>;
+}
+
+/**
+ * One call from navigation: ms from the second user's page.goto to a remote frame on both
+ * pages; with `timeline`, the steps of it are pushed there.
+ */
+export async function callFromNavigation(
+  browser: Browser,
+  url: string,
+  room: string,
+  network: Network,
+  timeline?: Timeline[],
+  hooks: CallHooks = {},
+): Promise<number> {
+  const both = [...(timeline ? [TIMELINE_HOOKS] : []), ...(hooks.bothPages ?? [])];
+  const first = await openPage(browser, network, both);
+  const second = await openPage(browser, network, [...both, ...(hooks.secondPage ?? [])]);
   try {
     await first.page.goto(`${url}/?room=${room}&role=host`);
     await first.page.evaluate(() => (window as unknown as { ready: Promise<unknown> }).ready);
     const firstFrame = first.page.evaluate(() => (window as unknown as { frameSeen: Promise<number> }).frameSeen);
     firstFrame.catch(() => {});
     await first.page.waitForTimeout(300); // the first user waits in the room
+    await hooks.beforeArrival?.(second.page);
     const t0 = Date.now();
     await second.page.goto(`${url}/?room=${room}&role=guest`, { waitUntil: 'commit' });
     const secondFrame = second.page.waitForFunction(() => (window as unknown as { frameSeen?: Promise<number> }).frameSeen).then(() =>
@@ -139,6 +163,7 @@ async function callFromNavigation(browser: Browser, url: string, room: string, n
     });
     const frames = await Promise.race([Promise.all([firstFrame, secondFrame]), timeout]).finally(() => clearTimeout(timer));
     const total = Math.max(...frames) - t0;
+    await hooks.afterFrames?.();
     timeline?.push(await readSteps([first.page, second.page], t0, total, t0));
     return total;
   } finally {

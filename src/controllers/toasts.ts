@@ -10,8 +10,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Call } from '../call/call.js';
-import { ChatMessageEvent, PeerJoinedEvent, PeerLeftEvent, StateChangeEvent } from '../events.js';
-import { t } from '../strings.js';
+import { StateChangeEvent } from '../events.js';
+import { onNews } from './call-news.js';
 import type { RenderBatchController } from './render-batch.js';
 
 /** How long a notice shows, in ms. */
@@ -34,19 +34,17 @@ export class ToastController implements ReactiveController {
 
   constructor(host: ReactiveControllerHost, call: Call, batch: RenderBatchController, chatOpen: () => boolean) {
     this.#batch = batch;
-    const inCall = () => call.state === 'joined';
-    call.addEventListener(PeerJoinedEvent.type, (e) => inCall() && this.show(t('announce.joined', { name: (e as PeerJoinedEvent).peer.name })));
-    call.addEventListener(PeerLeftEvent.type, (e) => inCall() && this.show(t('announce.left', { name: (e as PeerLeftEvent).peer.name })));
-    call.addEventListener(ChatMessageEvent.type, (e) => {
-      const m = (e as ChatMessageEvent).message;
-      const text = m.text.length > PREVIEW ? `${m.text.slice(0, PREVIEW - 1)}…` : m.text;
-      if (!m.own && !chatOpen()) this.show(t('announce.message', { name: m.name, text }));
-    });
+    onNews(
+      call,
+      (news) => {
+        // Arrivals, departures and hands once we are in the call; others' messages while the chat is closed.
+        if (news.kind === 'message' ? !news.own && !chatOpen() : call.state === 'joined') this.show(news.text);
+      },
+      (text) => (text.length > PREVIEW ? `${text.slice(0, PREVIEW - 1)}…` : text),
+    );
     call.addEventListener(StateChangeEvent.type, (e) => {
       const s = e as StateChangeEvent;
       if (s.subject === 'call' && s.state !== 'joined') this.clear();
-      const name = s.subject === 'hand' && s.state === 'raised' && call.peers.find((p) => p.id === s.peerId)?.name;
-      if (name) this.show(t('announce.hand', { name }));
     });
     host.addController(this);
   }

@@ -145,7 +145,6 @@ export class Mesh {
   #takePrepared(): PreparedOffer | undefined {
     const prepared = this.#prepared;
     this.#prepared = undefined;
-    this.#prepareOffer(SPARE_DELAY_MS);
     return prepared;
   }
 
@@ -190,8 +189,6 @@ export class Mesh {
       link: undefined!,
     };
     peer.link = this.#createLink(peer, offersFirst);
-    // A link is being set up: the next prepared offer is not made in the middle of it.
-    if (this.#prepared === undefined) this.#prepareOffer(SPARE_DELAY_MS);
     this.peers.set(info.id, peer);
     this.#options.events.peerAdded(peer);
     return peer;
@@ -250,6 +247,8 @@ export class Mesh {
         error: (err) => events.linkError(peer, err),
       },
     });
+    // A link is being set up: the next prepared offer waits, and is not made in the middle of it.
+    if (!this.#prepared) this.#prepareOffer(SPARE_DELAY_MS);
     return link;
   }
 

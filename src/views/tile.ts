@@ -8,15 +8,21 @@ import type { ViewState } from './view-context.js';
 
 const avatar = (name: string) => html`<div class="avatar"><span aria-hidden="true">${[...name.trim()][0]?.toUpperCase() ?? '?'}</span></div>`;
 
-/** The raised hand on a tile raised at `at`: its place among all raised hands (ours and the peers'), first raised first. */
-function hand(s: ViewState, at: number | undefined) {
-  if (at === undefined) return nothing;
-  const times = [s.call.handRaisedAt, ...s.call.peers.map((p) => p.hand)].filter((x): x is number => x !== undefined);
-  const position = times.filter((x) => x < at).length + 1;
+/** A tile's place in the order of raised hands (1 = raised first), or undefined while its hand is down. */
+export type HandPosition = (raisedAt: number | undefined) => number | undefined;
+
+/** The positions among these raise times (ours and the peers'; undefined: down), read once per render. */
+export function handPositions(times: Array<number | undefined>): HandPosition {
+  const raised = times.filter((x): x is number => x !== undefined);
+  return (at) => (at === undefined ? undefined : raised.filter((x) => x < at).length + 1);
+}
+
+function hand(position: number | undefined) {
+  if (position === undefined) return nothing;
   return html`<span part="hand" class="hand" role="img" aria-label=${t('tile.hand', { position })}>${icon('hand')}${position}</span>`;
 }
 
-export function selfTile(s: ViewState, selfName: string) {
+export function selfTile(s: ViewState, selfName: string, handAt: HandPosition) {
   const m = s.call.media;
   return html`
     <figure part="tile tile-self" class="tile" data-state="connected">
@@ -24,7 +30,7 @@ export function selfTile(s: ViewState, selfName: string) {
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
       ${!m.video ? avatar(selfName) : nothing}
       <figcaption part="tile-label" class="label">
-        ${hand(s, s.call.handRaisedAt)}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
+        ${hand(handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
       </figcaption>
     </figure>
   `;
@@ -36,7 +42,7 @@ function pathTitle(p: PeerSnapshot): string {
   return p.path.rtt !== undefined ? t('path.titleRtt', { name: p.name, path, rtt: p.path.rtt }) : t('path.title', { name: p.name, path });
 }
 
-export function remoteTile(s: ViewState, p: PeerSnapshot) {
+export function remoteTile(s: ViewState, p: PeerSnapshot, handAt: HandPosition) {
   const hasVideo = p.camera && p.stream.getVideoTracks().length > 0;
   // The stream goes to the video once it has tracks: a track added to a stream that a
   // video already plays makes Chromium rebuild the player there and then, on the main
@@ -48,7 +54,7 @@ export function remoteTile(s: ViewState, p: PeerSnapshot) {
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
       ${!hasVideo ? avatar(p.name) : nothing}
       <figcaption part="tile-label" class="label">
-        ${hand(s, p.hand)}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
+        ${hand(handAt(p.hand))}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
         <span>${p.name}</span>
         <span part="tile-status" class="status">${t(`link.${p.state}`)}</span>
       </figcaption>
