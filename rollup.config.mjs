@@ -3,6 +3,7 @@
 //                            package; Node, bare imports)
 //   dist/esm/           the element and adapters as ES modules with bare imports (npm users)
 //   dist/peer-call.js   the script-tag bundle: everything inside, minified, no eval
+//   dist/parts/         its parts loaded on demand (scripts/rollup-parts.mjs)
 // (dist/types/ and signaling-server/dist/types/ come from tsc, custom-elements.json from cem.)
 import { builtinModules } from 'node:module';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
+import { scriptTagParts } from './scripts/rollup-parts.mjs';
 
 const nodeExternal = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) || !(id.startsWith('.') || id.startsWith('/'));
@@ -86,15 +88,18 @@ const library = {
   output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
 };
 
+/** The script-tag bundle's plugins; its on-demand parts are built with the same (a fresh set each). */
+const scriptTagPlugins = () => [
+  // Minifies the markup and CSS inside Lit's html`` and css`` templates.
+  minifyHTML({ include: ['src/**/*.ts'], failOnError: true }),
+  browserField,
+  nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+  esbuild({ target: 'es2022' }),
+];
+
 const scriptTag = {
   input: 'src/bundle.ts',
-  plugins: [
-    // Minifies the markup and CSS inside Lit's html`` and css`` templates.
-    minifyHTML({ include: ['src/**/*.ts'], failOnError: true }),
-    browserField,
-    nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
-    esbuild({ target: 'es2022' }),
-  ],
+  plugins: [scriptTagParts({ plugins: scriptTagPlugins, outputPlugins: () => [terser(terserOptions)] }), ...scriptTagPlugins()],
   output: {
     file: 'dist/peer-call.js',
     format: 'iife',

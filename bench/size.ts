@@ -9,7 +9,7 @@ import type { Plugin } from 'rollup';
 
 // The plugin's types describe a CommonJS default export; at run time it is a function.
 const terser = terserModule as unknown as (options: object) => Plugin;
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -97,6 +97,14 @@ console.log(`\nbudget: at most ${kb(BUDGET_GZIP)} gzip for the first load -> ${o
 
 console.log('\nweight by module, in context (gzip saved if its bytes were cut from the bundle):');
 for (const [name, bytes] of await byModule()) console.log(`  ${kb(bytes).padStart(8)}  ${name}`);
+
+// The parts loaded on demand (src/parts/registry.ts): not in the first load; each is fetched
+// from beside peer-call.js when first needed.
+console.log('\nparts loaded on demand (dist/parts/, not in the first load):');
+for (const file of (await readdir('dist/parts')).filter((f) => f.endsWith('.js')).sort()) {
+  const m = measure(await readFile(path.join('dist/parts', file)));
+  console.log(`  ${file.padEnd(32)} ${kb(m.raw).padStart(9)} raw ${kb(m.gzip).padStart(9)} gzip ${kb(m.brotli).padStart(9)} brotli`);
+}
 
 // A bundler app (rollup with code splitting, as Vite builds for production) that imports
 // only the headless Call: with its own adapter, socket.io-client must not load at all.

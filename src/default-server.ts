@@ -10,6 +10,22 @@
 const current = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
 const scriptOrigin = current?.src ? new URL(current.src).origin : undefined;
 
+/**
+ * Where the peer-call.js script came from (the page's address when we cannot tell), the
+ * nonce it ran with and whether it was pinned by integrity: the script-tag bundle loads its
+ * on-demand parts from beside it, the same way.
+ */
+export const scriptSrc = {
+  url: current?.src || findTag()?.src || (typeof location !== 'undefined' ? location.href : ''),
+  nonce: current?.nonce ?? '',
+  integrity: !!current?.integrity,
+};
+
+/** A <script type="module" src=".../peer-call.js"> (no currentScript for those). */
+function findTag() {
+  return typeof document !== 'undefined' ? document.querySelector<HTMLScriptElement>('script[src$="/peer-call.js"], script[src*="/peer-call.js?"]') : null;
+}
+
 export interface DefaultServer {
   url: string;
   /** No peer-call.js script tag told us: the page's own origin, a guess. */
@@ -19,6 +35,6 @@ export interface DefaultServer {
 export function defaultServer(): DefaultServer {
   if (scriptOrigin) return { url: scriptOrigin, guessed: false };
   // Loaded as <script type="module" src=".../peer-call.js">: find that tag.
-  const tag = document.querySelector<HTMLScriptElement>('script[src$="/peer-call.js"], script[src*="/peer-call.js?"]');
+  const tag = findTag();
   return tag ? { url: new URL(tag.src, location.href).origin, guessed: false } : { url: location.origin, guessed: true };
 }

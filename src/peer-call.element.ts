@@ -5,6 +5,7 @@ import { AnnouncerController } from './controllers/announcer.js';
 import { CallController } from './controllers/call-controller.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { MediaChoiceController } from './controllers/media-controller.js';
+import { PartsController } from './controllers/parts.js';
 import { PlaybackController } from './controllers/playback.js';
 import { RenderBatchController } from './controllers/render-batch.js';
 import { ToastController } from './controllers/toasts.js';
@@ -19,6 +20,9 @@ import { callView } from './views/call-view.js';
 import type { ViewActions } from './views/view-context.js';
 
 export type { CallState, PeerSnapshot };
+
+/** Runs `task` when the main thread is next idle (within 2 s; after 1 s where there is no requestIdleCallback). */
+const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(task, { timeout: 2000 }) : setTimeout(task, 1000));
 
 
 /**
@@ -83,6 +87,7 @@ export type { CallState, PeerSnapshot };
  * @csspart hand-button - Raises and lowers your hand.
  * @csspart chat-button - Opens and closes the chat panel.
  * @csspart badge - The unread-message count on the chat button.
+ * @csspart part-error - In place of a panel that could not be loaded (the chat, on a network that failed): why, and a retry.
  * @csspart leave-button - Leaves the call.
  * @csspart devices - The device picker.
  * @csspart camera-select - Camera choice.
@@ -169,6 +174,7 @@ export class PeerCallElement extends LitElement {
   #playback = new PlaybackController(this, () => [...this.renderRoot.querySelectorAll<HTMLVideoElement>('video[data-remote]')]);
   #announcer = new AnnouncerController(this, this.#call, this.#batch);
   #toasts = new ToastController(this, this.#call, this.#batch, () => this.chatOpen);
+  #parts = new PartsController(this);
   #rejoinOnConnect = false;
   #teardownScheduled = false;
   #updates = 0;
@@ -190,6 +196,8 @@ export class PeerCallElement extends LitElement {
       if (subject === 'microphone') this.muted = !this.#call.microphoneOn;
       else if (subject === 'camera') this.cameraOff = !this.#call.cameraOn;
       else if (subject === 'call' && (state === 'idle' || state === 'left' || state === 'error')) this.#playback.reset();
+      // In a call the chat is a click away: its part comes while the page has time.
+      else if (subject === 'call' && state === 'joined') whenIdle(() => this.#parts.load('chat', true));
     });
   }
 
@@ -357,10 +365,15 @@ export class PeerCallElement extends LitElement {
     if (this.getAttribute('state') !== call.state) this.setAttribute('state', call.state);
   }
 
-  /** `updateComplete` also waits for a render queued for the next frame. */
+  /** `updateComplete` also waits for a render queued for the next frame, and for the parts being loaded (and their render). */
   protected override async getUpdateComplete(): Promise<boolean> {
     await this.#batch.pending;
-    return super.getUpdateComplete();
+    let done = await super.getUpdateComplete();
+    for (let parts = this.#parts.pending; parts; parts = this.#parts.pending) {
+      await parts;
+      done = await super.getUpdateComplete();
+    }
+    return done;
   }
 
   /** The Call's options, from the element's properties. */
@@ -415,6 +428,7 @@ export class PeerCallElement extends LitElement {
       }
     },
     enableAudio: () => void this.enableAudio(),
+    retryPart: (name) => this.#parts.retry(name),
   };
 
   protected override render(): TemplateResult {
@@ -430,6 +444,8 @@ export class PeerCallElement extends LitElement {
         devicesOpen: this.#media.devicesOpen,
         announcement: this.#announcer.text,
         toasts: this.#toasts.toasts,
+        part: (name) => this.#parts.get(name),
+        partFailed: (name) => this.#parts.failed(name),
       },
       this.#actions,
     );

@@ -37,6 +37,7 @@ export const en = {
   'error.retry': 'Try again',
   'left.title': 'You left the call',
   'left.rejoin': 'Rejoin',
+  'part.failed': 'This part of the call could not be loaded ({detail}).',
 
   // ---- banner
   'banner.reconnecting': 'Reconnecting to the call server…',

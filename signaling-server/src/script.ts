@@ -10,6 +10,8 @@
  *   /peer-call.js.map          the source map, like /peer-call.js
  *   /peer-call.<hash>.js.map   the source map of exactly that version, immutable
  *   /peer-call.json            where the immutable URL is, and its SRI integrity
+ *   /parts/<name>.<hash>.js    the bundle's parts loaded on demand (dist/parts/; their names
+ *                              carry a hash of their content): immutable, and their maps
  *
  * <hash> is the first 16 hex digits of the bundle's SHA-384. Every response is
  * negotiated on Accept-Encoding (br, then gzip, then identity; `Vary:
@@ -23,6 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -205,6 +208,18 @@ export function scriptRoutes({ file, before = [] }: ScriptRoutesOptions): Router
     }
     // Tools that honour the header get the map of exactly this version.
     send(req, res, script, JS, { 'Cache-Control': IMMUTABLE_CACHE, SourceMap: `peer-call.${hash}.js.map` });
+  });
+
+  // The parts the bundle names (its build writes them next to it); only such names are looked up.
+  const parts = path.join(path.dirname(file), 'parts');
+  router.get(/^\/parts\/([a-z][a-z0-9-]*\.[0-9a-f]{8}\.js(?:\.map)?)$/, ...before, async (req, res) => {
+    const name = req.params[0]!;
+    const part = await loadPrepared(path.join(parts, name));
+    if (!part) {
+      res.status(404).set('Cache-Control', 'no-store').type('text/plain').send(`no part ${name} in this build (see ${req.baseUrl}/peer-call.json)\n`);
+      return;
+    }
+    send(req, res, part, name.endsWith('.map') ? JSON_TYPE : JS, { 'Cache-Control': IMMUTABLE_CACHE });
   });
 
   router.get('/peer-call.json', ...before, async (req, res) => {

@@ -1,10 +1,9 @@
 /** The whole element: banner, stage (a panel or the grid), chat, controls, live region. */
 import { html, nothing } from 'lit';
 import { t } from '../strings.js';
-import { chat } from './chat.js';
 import { controls } from './controls.js';
 import { grid } from './grid.js';
-import { banner, errorPanel, idlePanel, leftPanel, mediaErrorPanel } from './panels.js';
+import { banner, errorPanel, idlePanel, leftPanel, mediaErrorPanel, partFailed } from './panels.js';
 import { prejoin } from './prejoin.js';
 import type { ViewActions, ViewState } from './view-context.js';
 
@@ -42,7 +41,7 @@ export function callView(s: ViewState, a: ViewActions) {
             ? html`<div part="toasts" class="toasts" aria-hidden="true">${s.toasts.map((x) => html`<div part="toast" class="toast">${x.text}</div>`)}</div>`
             : nothing}
         </div>
-        ${inCall && s.chatOpen ? chat(s, a) : nothing}
+        ${inCall && s.chatOpen ? (s.part('chat')?.chatPanel(s, a) ?? partFailed(s, a, 'chat')) : nothing}
       </div>
       ${inCall ? controls(s, a) : nothing}
       <div class="sr-only" role="status" aria-live="polite">${s.announcement}</div>

@@ -2,6 +2,7 @@
 import { html, nothing } from 'lit';
 import { icon } from '../icons.js';
 import { t } from '../strings.js';
+import type { PartName } from '../parts/registry.js';
 import type { ViewActions, ViewState } from './view-context.js';
 
 export const idlePanel = (s: ViewState) =>
@@ -43,6 +44,15 @@ export const leftPanel = (_s: ViewState, a: ViewActions) => html`
     <div class="row"><button part="rejoin-button" class="primary" @click=${a.join}>${t('left.rejoin')}</button></div>
   </div>
 `;
+
+/** In place of an on-demand part: nothing while it loads; why it failed, with a retry. */
+export function partFailed(s: ViewState, a: ViewActions, name: PartName) {
+  const failed = s.partFailed(name);
+  return failed
+    ? html`<div part="part-error" class="banner warn" role="alert">${t('part.failed', { detail: failed.message })}
+        <button class="secondary" @click=${() => a.retryPart(name)}>${t('error.retry')}</button></div>`
+    : nothing;
+}
 
 /** Notices above the stage: signaling reconnecting, no relay, partial capture. */
 export function banner(s: ViewState) {

@@ -5,6 +5,7 @@
 import type { Call } from '../call/call.js';
 import type { MediaChoice } from '../call/call-types.js';
 import type { TrackKind } from '../media/local-media.js';
+import type { Part, PartName } from '../parts/registry.js';
 
 export interface ViewState {
   call: Call;
@@ -20,6 +21,10 @@ export interface ViewState {
   announcement: string;
   /** Brief notices over the stage (joins, leaves, chat while it is closed; ToastController). */
   toasts: ReadonlyArray<{ readonly id: number; readonly text: string }>;
+  /** An on-demand part (src/parts/registry.ts) if it is loaded; asking starts loading it. */
+  part<N extends PartName>(name: N): Part<N> | undefined;
+  /** Why a part could not be loaded, if it could not. */
+  partFailed(name: PartName): Error | undefined;
 }
 
 export interface ViewActions {
@@ -37,4 +42,6 @@ export interface ViewActions {
   /** After a media error: try again with `choice` (undefined: as the attribute says). */
   retryMedia(choice: MediaChoice | undefined): void;
   enableAudio(): void;
+  /** Loads a part again after it failed to load. */
+  retryPart(name: PartName): void;
 }

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newRoom, pageErrors, remoteVideoFlows, startReference, startSite, until, type Reference } from './helpers.js';
+import { launchChromium, newRoom, pageErrors, remoteVideoFlows, startReference, startSite, until, type Reference, type SitePage } from './helpers.js';
 
 const HOSTILE_CSS = `
   * { margin: 0 !important; padding: 0 !important; box-sizing: content-box !important; font-size: 40px !important;
@@ -14,12 +14,15 @@ const HOSTILE_CSS = `
   svg { width: 400px !important; height: 400px !important; }
 `;
 
-function blogPage(serverUrl: string, room: string, opts: { module?: boolean; twice?: boolean } = {}) {
+function blogPage(serverUrl: string, room: string, opts: { module?: boolean; twice?: boolean; nonce?: string; pinned?: { script: string; integrity: string } } = {}) {
+  const nonce = opts.nonce ? ` nonce="${opts.nonce}"` : '';
   const tag = opts.module
     ? `<script type="module" src="${serverUrl}/peer-call.js"></script>`
-    : `<script src="${serverUrl}/peer-call.js"></script>`;
+    : opts.pinned
+      ? `<script src="${serverUrl}${opts.pinned.script}" integrity="${opts.pinned.integrity}" crossorigin="anonymous"></script>`
+      : `<script src="${serverUrl}/peer-call.js"${nonce}></script>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My blog</title>
-<style>${HOSTILE_CSS}</style></head>
+${opts.nonce ? '' : `<style>${HOSTILE_CSS}</style>`}</head>
 <body><h1>Our weekly stand-up</h1><p>Join the call below.</p>
 ${tag}${opts.twice ? tag : ''}
 <peer-call room="${room}"></peer-call>
@@ -34,7 +37,7 @@ describe('embedding on another origin', () => {
   const room = newRoom('embed');
   // Real HTTP servers on their own ports (origins); the pages are written once the
   // reference server's URL is known.
-  const pages: Record<string, string> = {};
+  const pages: Record<string, SitePage> = {};
   const refusedPages: Record<string, string> = {};
   before(async () => {
     // Two sites; only the first is allowed on the server, and localhost in general is not.
@@ -43,6 +46,11 @@ describe('embedding on another origin', () => {
     ref = await startReference({ allowedOrigins: [allowed.origin], allowLocalhost: false });
     pages['/'] = blogPage(ref.url, room, { twice: true });
     pages['/module.html'] = blogPage(ref.url, `${room}-m`, { module: true });
+    // Scripts by nonce only: what the page's script tag has, the parts it loads must have too.
+    // Pinned by Subresource Integrity, as docs/server.md shows (the hashed URL from /peer-call.json).
+    const pinned = (await (await fetch(`${ref.url}/peer-call.json`)).json()) as { script: string; integrity: string };
+    pages['/sri.html'] = blogPage(ref.url, `${room}-s`, { pinned });
+    pages['/csp.html'] = { body: blogPage(ref.url, `${room}-c`, { nonce: 'n0nce4test' }), headers: { 'content-security-policy': "script-src 'nonce-n0nce4test'" } };
     refusedPages['/'] = blogPage(ref.url, room);
     browser = await launchChromium();
   });
@@ -75,6 +83,8 @@ describe('embedding on another origin', () => {
     await until(b, () => document.querySelector('peer-call')!.messages.some((m) => m.text === 'from a blog'));
     await b.evaluate(() => document.querySelector('peer-call')!.sendMessage('back at you'));
     await until(a, () => document.querySelector('peer-call')!.messages.some((m) => m.text === 'back at you'));
+    // The chat panel is a part loaded from the server beside peer-call.js, with its styles.
+    assert.deepEqual(await openChat(a), { messages: ['from a blog', 'back at you'], width: '300px' });
     // The page's CSS did not break the element: controls visible, own font size, sane icons.
     const look = await a.evaluate(() => {
       const root = document.querySelector('peer-call')!.shadowRoot!;
@@ -98,11 +108,56 @@ describe('embedding on another origin', () => {
     await b.context().close();
   });
 
-  test('works as a module script too (default server found from the script tag)', async () => {
+  /** Opens the chat panel (an on-demand part) by its button: its messages and its width. */
+  async function openChat(page: Page) {
+    await page.locator('peer-call').locator('[part~="chat-button"]').click();
+    const log = page.locator('peer-call').locator('[part~="chat-log"]');
+    await log.waitFor();
+    return {
+      messages: await log.locator('.bubble').allTextContents(),
+      width: await page.locator('peer-call').locator('[part~="chat"]').evaluate((e) => getComputedStyle(e).width),
+    };
+  }
+
+  test('works as a module script too (default server and parts found from the script tag)', async () => {
     const a = await visitor(allowed, '/module.html');
     await until(a, () => customElements.get('peer-call') !== undefined);
     await a.locator('peer-call').locator('[part~="join-button"]').click();
     await until(a, () => document.querySelector('peer-call')!.state === 'joined');
+    assert.deepEqual(await openChat(a), { messages: [], width: '300px' });
+    await a.context().close();
+  });
+
+  test("under a nonce-only Content-Security-Policy the parts load with the script tag's nonce", async () => {
+    const a = await visitor(allowed, '/csp.html');
+    const violations: string[] = [];
+    a.on('console', (m) => m.type() === 'error' && violations.push(m.text()));
+    await a.locator('peer-call').locator('[part~="join-button"]').click();
+    await until(a, () => document.querySelector('peer-call')!.state === 'joined');
+    assert.deepEqual(await openChat(a), { messages: [], width: '300px' });
+    assert.deepEqual(violations.filter((v) => /Content Security Policy/i.test(v)), []);
+    await a.context().close();
+  });
+
+  test('pinned by integrity, the script pins its parts: a tampered part is refused, the real one loads', async () => {
+    const a = await visitor(allowed, '/sri.html');
+    // The first fetch of the part is tampered with on the way (a compromised CDN), the next is not.
+    let tampered = 0;
+    await a.route('**/parts/chat-panel.*.js', async (route) => {
+      if (tampered++ > 0) return route.continue();
+      const body = (await (await route.fetch()).text()).replace('"use strict";', '"use strict";alert("pwned");');
+      await route.fulfill({ body, headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' } });
+    });
+    await a.locator('peer-call').locator('[part~="join-button"]').click();
+    await until(a, () => document.querySelector('peer-call')!.state === 'joined');
+    await a.locator('peer-call').locator('[part~="chat-button"]').click();
+    const failure = a.locator('peer-call').locator('[part~="part-error"]');
+    await failure.waitFor();
+    assert.match(await failure.innerText(), /could not be loaded \(could not load http:\/\/localhost:\d+\/parts\/chat-panel\.[0-9a-f]{8}\.js\)/);
+    // Its retry fetches it again, unaltered this time.
+    await failure.locator('button').click();
+    await a.locator('peer-call').locator('[part~="chat-log"]').waitFor();
+    assert.equal(tampered, 2);
     await a.context().close();
   });
 

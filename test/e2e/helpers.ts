@@ -30,14 +30,18 @@ export async function startReference(options: SignalingServerOptions = {}): Prom
 }
 
 /** A static site on its own origin (port), serving `pages` (path -> html). */
-export async function startSite(pages: Record<string, string>): Promise<{ url: string; origin: string; close(): Promise<void> }> {
+/** A page of a test site: its HTML, or its HTML and response headers (a Content-Security-Policy, say). */
+export type SitePage = string | { body: string; headers: Record<string, string> };
+
+export async function startSite(pages: Record<string, SitePage>): Promise<{ url: string; origin: string; close(): Promise<void> }> {
   const site: Server = createServer((req, res) => {
-    const body = pages[new URL(req.url ?? '/', 'http://x').pathname];
-    if (body === undefined) {
+    const page = pages[new URL(req.url ?? '/', 'http://x').pathname];
+    if (page === undefined) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    const { body, headers } = typeof page === 'string' ? { body: page, headers: {} } : page;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(body);
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;

@@ -7,7 +7,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -36,6 +36,7 @@ describe('the script, served like a CDN', () => {
     try {
       await copyFile(DIST, path.join(root, 'dist', 'peer-call.js'));
       await copyFile(`${DIST}.map`, path.join(root, 'dist', 'peer-call.js.map'));
+      await cp(path.join(path.dirname(DIST), 'parts'), path.join(root, 'dist', 'parts'), { recursive: true });
     } catch {
       throw new Error('dist/peer-call.js is missing: run "npm run build" first');
     }
@@ -174,6 +175,31 @@ describe('the script, served like a CDN', () => {
     assert.equal(hashed.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.ok(brotliDecompressSync(hashed.body).equals(map));
     assert.ok(JSON.parse(map.toString()).mappings, 'it is a source map');
+  });
+
+  test('the parts the bundle names: compressed, immutable, with their maps; other names are 404s', async () => {
+    const files = (await readdir(path.join(root, 'dist', 'parts'))).filter((f) => f.endsWith('.js'));
+    assert.ok(files.length > 0, 'the build wrote no parts');
+    for (const file of files) {
+      // The bundle loads the part by this name, relative to itself.
+      assert.ok(bundle.includes(JSON.stringify(file)), `peer-call.js does not name ${file}`);
+      const bytes = await readFile(path.join(root, 'dist', 'parts', file));
+      const res = await rawRequest(`${t.url}/parts/${file}`, { 'accept-encoding': 'br, gzip' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-encoding'], 'br');
+      assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.match(String(res.headers['content-type']), /^text\/javascript/);
+      assert.ok(decode(res.body, 'br').equals(bytes), `${file}: not its bytes`);
+      // A classic script that registers its factory, and names its map.
+      assert.match(bytes.toString(), new RegExp(`^\\(globalThis\\[Symbol\\.for\\("peer-call\\.parts"\\)\\]\\?\\?=\\{\\}\\)\\["${file.replace(/\./g, '\\.')}"\\]=function`));
+      const map = await rawRequest(`${t.url}/parts/${file}.map`, {});
+      assert.equal(map.status, 200);
+      assert.ok(JSON.parse(map.body.toString()).sources.some((s: string) => s.includes('src/parts/')), `${file}.map: no source under src/parts/`);
+    }
+    for (const bad of ['chat-panel.00000000.js', '..%2Fpeer-call.js', 'Chat-panel.be1060ad.js', 'x.js']) {
+      const res = await rawRequest(`${t.url}/parts/${bad}`, {});
+      assert.equal(res.status, 404, bad);
+    }
   });
 
   test('a rebuild while running is served from the next request on; the old hashed URL is then gone', async () => {

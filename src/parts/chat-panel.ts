@@ -1,0 +1,125 @@
+/**
+ * The chat panel: the log, the last send error, and the message form. A part (loaded when
+ * the chat first opens, or when the page is idle in a call: src/parts/registry.ts); the
+ * unread count and the toasts for messages are in the element itself.
+ */
+import { css, html, nothing } from 'lit';
+import { icon } from '../icons.js';
+import { t } from '../strings.js';
+import type { ViewActions, ViewState } from '../views/view-context.js';
+
+const time = (d: Date) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+export function chatPanel(s: ViewState, a: ViewActions) {
+  const error = s.call.chatError;
+  return html`
+    <aside part="chat" class="chat" aria-label=${t('chat.title')} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && a.toggleChat()}>
+      <header>
+        <span>${t('chat.title')}</span>
+        <button aria-label=${t('chat.close')} title=${t('chat.close')} @click=${a.toggleChat}>${icon('close')}</button>
+      </header>
+      <ol part="chat-log" class="log">
+        ${s.call.messages.map(
+          (m) => html`<li part=${m.own ? 'chat-message chat-message-own' : 'chat-message'} class=${m.own ? 'msg own' : 'msg'}>
+            <div class="meta"><span class="sender">${m.own ? t('chat.you') : m.name}</span> · <time datetime=${m.time.toISOString()}>${time(m.time)}</time></div>
+            <div class="bubble">${m.text}</div>
+          </li>`,
+        )}
+      </ol>
+      ${error ? html`<div class="chat-error" role="alert">${error.message}</div>` : nothing}
+      <form part="chat-form" @submit=${a.submitChat}>
+        <label class="sr-only" for="chat-input">${t('chat.message')}</label>
+        <input id="chat-input" part="chat-input" type="text" autocomplete="off" placeholder=${t('chat.placeholder')} />
+        <button part="chat-send" class="primary" type="submit">${t('chat.send')}</button>
+      </form>
+    </aside>
+  `;
+}
+
+export const styles = css`
+  .chat {
+    width: 300px;
+    flex: none;
+    display: flex;
+    flex-direction: column;
+    border-left: 1px solid var(--_raised);
+    background: var(--_bg);
+    min-height: 0;
+  }
+  @container (max-width: 640px) {
+    .chat {
+      position: absolute;
+      inset: 0 0 60px 0;
+      width: auto;
+      z-index: 3;
+      border-left: 0;
+    }
+  }
+  .chat header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    padding: 8px 12px;
+    font-weight: 600;
+  }
+  .chat header button {
+    border: 0;
+    background: transparent;
+    cursor: pointer;
+    padding: 4px;
+    display: grid;
+  }
+  .chat header svg {
+    width: 18px;
+    height: 18px;
+  }
+  .log {
+    flex: 1;
+    margin: 0;
+    padding: 0 12px;
+    list-style: none;
+    overflow-y: auto;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    min-height: 0;
+  }
+  .msg {
+    max-width: 85%;
+    align-self: flex-start;
+  }
+  .msg.own {
+    align-self: flex-end;
+    text-align: end;
+  }
+  .meta {
+    font-size: 11px;
+    color: var(--_muted);
+  }
+  .bubble {
+    margin-top: 2px;
+    padding: 6px 10px;
+    border-radius: 12px;
+    background: var(--_surface);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    text-align: start;
+  }
+  .own .bubble {
+    background: var(--_accent);
+    color: var(--_accent-fg);
+  }
+  .chat form {
+    display: flex;
+    gap: 6px;
+    padding: 8px 12px 12px;
+  }
+  .chat form button {
+    padding: 0 14px;
+  }
+  .chat-error {
+    padding: 0 12px;
+    color: var(--_danger-text);
+    font-size: 12px;
+  }
+`;

@@ -1,0 +1,49 @@
+/**
+ * registry.ts for the script-tag bundle: each part is a file of its own
+ * (dist/parts/<name>.<hash>.js), loaded by a classic <script> from the folder `parts/`
+ * next to peer-call.js. A classic script, not import(): like peer-call.js itself it
+ * needs no CORS from the server, and a page whose Content-Security-Policy lets
+ * peer-call.js run (by host or by nonce, which the part inherits) lets the part run too.
+ * The file registers a factory; called with the main bundle's modules (`host`), it
+ * returns the part's exports. A page that pinned peer-call.js with Subresource Integrity
+ * gets its parts pinned too: the bundle holds their hashes.
+ */
+import { files, host } from 'peer-call:parts';
+import { scriptSrc } from '../default-server.js';
+import type { Part, PartName } from './registry.js';
+
+type Factory = (h: typeof host) => unknown;
+const slot = ((globalThis as unknown as Record<symbol, Record<string, Factory>>)[Symbol.for('peer-call.parts')] ??= {});
+const loading = new Map<PartName, Promise<unknown>>();
+
+export function loadPart<N extends PartName>(name: N): Promise<Part<N>> {
+  let part = loading.get(name);
+  if (!part) {
+    const [file, integrity] = files[name];
+    const url = new URL(`parts/${file}`, scriptSrc.url).href;
+    part = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = url;
+      if (scriptSrc.nonce) script.nonce = scriptSrc.nonce;
+      if (scriptSrc.integrity) {
+        script.integrity = integrity;
+        script.crossOrigin = 'anonymous';
+      }
+      script.onload = () => {
+        script.remove();
+        const factory = slot[file];
+        if (factory) resolve(factory(host));
+        else reject(new Error(`${url} did not register ${file}`));
+      };
+      script.onerror = () => {
+        script.remove();
+        // The next call tries again (the network may be back).
+        loading.delete(name);
+        reject(new Error(`could not load ${url}`));
+      };
+      document.head.append(script);
+    });
+    loading.set(name, part);
+  }
+  return part as Promise<Part<N>>;
+}
