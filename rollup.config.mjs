@@ -99,7 +99,7 @@ const scriptTagPlugins = () => [
 
 const scriptTag = {
   input: 'src/bundle.ts',
-  plugins: [scriptTagParts({ plugins: scriptTagPlugins, outputPlugins: () => [terser(terserOptions)] }), ...scriptTagPlugins()],
+  plugins: [scriptTagParts({ input: 'src/bundle.ts', plugins: scriptTagPlugins, outputPlugins: () => [terser(terserOptions)] }), ...scriptTagPlugins()],
   output: {
     file: 'dist/peer-call.js',
     format: 'iife',

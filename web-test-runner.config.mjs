@@ -4,12 +4,13 @@
 // Run through `npm run test:browser` (it loads this file with tsx so that the server's
 // TypeScript sources can be imported directly).
 import os from 'node:os';
+import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { pino } from 'pino';
 import { createSignalingServer, mintJoinToken } from './signaling-server/src/index.ts';
 
-import { AUTOPLAY, CHROME as executablePath, CHROME_BASE_ARGS as BASE, FAKE_DEVICES, FAKE_UI } from './test/chromium.ts';
+import { AUTOPLAY, CHROME as executablePath, CHROME_BASE_ARGS as BASE, FAKE_DEVICES, FAKE_UI, voiceWav } from './test/chromium.ts';
 
 const chrome = (...args) =>
   chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE, ...args] } });
@@ -150,6 +151,12 @@ export default {
       name: 'no-camera',
       files: 'test/browser/env/no-camera.test.ts',
       browsers: [chrome(`${FAKE_DEVICES}=device-count=0`, FAKE_UI, AUTOPLAY)],
+    },
+    // A microphone that speaks: 3 s of voice, 2 s of silence, looped (speaking, the muted hint, hands lowered).
+    {
+      name: 'voice',
+      files: 'test/browser/env/speaking.test.ts',
+      browsers: [chrome(FAKE_DEVICES, FAKE_UI, AUTOPLAY, `--use-file-for-fake-audio-capture=${voiceWav(path.join(os.tmpdir(), 'peer-call-voice.wav'))}`)],
     },
     // No capture devices at all.
     { name: 'no-devices', files: 'test/browser/env/no-devices.test.ts', browsers: [chrome(FAKE_UI, AUTOPLAY)] },

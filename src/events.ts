@@ -87,6 +87,20 @@ export class StateChangeEvent extends Event {
 }
 
 /**
+ * Someone started or stopped speaking: a peer (`peerId`), or we (`peerId` is our own id;
+ * only while the microphone is on). `call.activeSpeaker` is who spoke last.
+ */
+export class SpeakingEvent extends Event {
+  static readonly type = 'peer-call-speaking';
+  constructor(
+    readonly peerId: string,
+    readonly speaking: boolean,
+  ) {
+    super(SpeakingEvent.type, init);
+  }
+}
+
+/**
  * Something in the Call's read-only state changed (peers, their media state, devices,
  * signaling, toggles, messages...): re-read what you show. `network` is true when the
  * cause came from the network (a peer, a link, signaling); those come in bursts, and a
@@ -129,6 +143,7 @@ export interface CallEventMap {
   'peer-call-peer-left': PeerLeftEvent;
   'peer-call-message': ChatMessageEvent;
   'peer-call-state': StateChangeEvent;
+  'peer-call-speaking': SpeakingEvent;
   'peer-call-error': PeerCallErrorEvent;
   'peer-call-update': CallUpdateEvent;
 }

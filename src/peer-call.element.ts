@@ -51,6 +51,7 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @event {PeerJoinedEvent} peer-call-peer-joined - Another peer entered the room (`peer`).
  * @event {PeerLeftEvent} peer-call-peer-left - Another peer left or vanished (`peer`).
  * @event {ChatMessageEvent} peer-call-message - A chat message was sent or received (`message`).
+ * @event {SpeakingEvent} peer-call-speaking - Someone started or stopped speaking (`peerId`: a peer's, or your own id; `speaking`). The tile of whoever speaks has `data-speaking`.
  * @event {StateChangeEvent} peer-call-state - A state changed: `subject` is call, signaling, link, microphone, camera or screen; `state` the new state; `peerId` for links.
  * @event {PeerCallErrorEvent} peer-call-error - Something failed; `code` is a PeerCallErrorCode (permission-denied, no-device, device-busy, constraints-impossible, insecure-context, prompt-timeout, screen-share-failed, unsupported, no-room, unreachable, origin-refused, room-full, unauthorized, refused, signaling-closed, turn-failed, chat-too-long, chat-unavailable, negotiation-failed), `message` and `hint` are for people.
  *
@@ -70,10 +71,12 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @csspart tile - Every video tile; also `tile-self` or `tile-remote`.
  * @csspart tile-self - The own tile.
  * @csspart tile-remote - A remote peer's tile.
+ * @csspart tile-speaking - The tile of someone speaking now (also `data-speaking`).
  * @csspart video - The video element of a tile.
  * @csspart tile-label - A tile's name label.
  * @csspart tile-status - A tile's connection state.
  * @csspart hand - A raised hand on a tile, with its place in the order of raising.
+ * @csspart muted-hint - "You are muted": shown while you talk with the microphone muted.
  * @csspart empty - The "waiting for others" tile.
  * @csspart enable-audio - The button shown when the browser blocked audio playback.
  * @csspart toasts - The brief notices over the stage (joins, leaves, chat while it is closed).
@@ -196,8 +199,8 @@ export class PeerCallElement extends LitElement {
       if (subject === 'microphone') this.muted = !this.#call.microphoneOn;
       else if (subject === 'camera') this.cameraOff = !this.#call.cameraOn;
       else if (subject === 'call' && (state === 'idle' || state === 'left' || state === 'error')) this.#playback.reset();
-      // In a call the chat is a click away: its part comes while the page has time.
-      else if (subject === 'call' && state === 'joined') whenIdle(() => this.#parts.load('chat', true));
+      // In a call the chat and the device picker are a click away: their parts come while the page has time.
+      else if (subject === 'call' && state === 'joined') whenIdle(() => (['chat', 'devices'] as const).forEach((p) => this.#parts.load(p, true)));
     });
   }
 

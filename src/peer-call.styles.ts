@@ -216,6 +216,11 @@ export const styles = css`
     background: var(--_surface);
     display: block;
   }
+  /* Speaking: a ring inside the tile (no motion; drawn in forced colours as the tile's outline). */
+  .tile[data-speaking] {
+    outline: 3px solid var(--_ok);
+    outline-offset: -3px;
+  }
   .tile video[data-screen] {
     object-fit: contain;
   }
@@ -386,6 +391,14 @@ export const styles = css`
     .toast {
       animation: none;
     }
+  }
+  .muted-hint {
+    position: absolute;
+    inset-block-end: var(--_gap);
+    inset-inline-start: 50%;
+    translate: -50%;
+    z-index: 3;
+    white-space: nowrap;
   }
   .enable-audio {
     position: absolute;

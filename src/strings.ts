@@ -53,6 +53,7 @@ export const en = {
   'tile.videoOf': 'Video of {name}',
   'tile.micMuted': 'microphone muted',
   'tile.hand': 'hand raised, number {position}',
+  'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',
   'link.connecting': 'connecting…',
   'link.connected': 'connected',
   'link.reconnecting': 'reconnecting…',

@@ -1,13 +1,16 @@
 /**
  * Which SignalingAdapter a Call uses. The Socket.IO adapter is loaded through a
  * dynamic import: a bundler app that passes its own adapter (or `local`) never
- * loads socket.io-client. The script-tag bundle inlines the import (rollup's
- * inlineDynamicImports), so there it costs a microtask, not a request.
+ * loads socket.io-client. The script-tag bundle inlines that import (rollup's
+ * inlineDynamicImports), so there it costs a microtask, not a request. The
+ * BroadcastChannel adapter (`local`, tabs of one browser) is rarely the one: it
+ * comes on demand (./later.ts), in the script-tag build as a file of its own.
  */
 import type { SignalingAdapter } from '../signaling/adapter.js';
-import { BroadcastChannelSignaling } from '../signaling/broadcast-channel.js';
+import type { BroadcastChannelSignaling } from '../signaling/broadcast-channel.js';
 import { defaultServer } from '../default-server.js';
 import type { CallOptions } from './call-types.js';
+import { parts } from './later.js';
 
 type Transport = Pick<CallOptions, 'signaling' | 'server'>;
 
@@ -16,11 +19,15 @@ let socketIo: Promise<SocketIoModule> | undefined;
 /** The module once loaded: then an adapter is made without waiting (see adapterNow). */
 let socketIoLoaded: SocketIoModule | undefined;
 
+let local: Promise<unknown> | undefined;
+let localLoaded: typeof BroadcastChannelSignaling | undefined;
+
 const usesSocketIo = (o: Transport) => !o.signaling || o.signaling === 'socket.io';
 
-/** Starts loading the Socket.IO adapter when `o` will need it, so that it is there by the join. */
+/** Starts loading the adapter `o` will need, so that it is there by the join. */
 export function preloadAdapter(o: Transport): void {
   if (usesSocketIo(o)) socketIo ??= import('../signaling/socket-io.js').then((m) => (socketIoLoaded = m));
+  else if (o.signaling === 'local') local ??= parts.local().then((m) => (localLoaded = m.BroadcastChannelSignaling));
 }
 
 /**
@@ -32,8 +39,8 @@ export function preloadAdapter(o: Transport): void {
 export function adapterNow(o: Transport): SignalingAdapter | undefined {
   const s = o.signaling;
   if (s && typeof s === 'object') return s;
-  if (s === 'local') return new BroadcastChannelSignaling();
   preloadAdapter(o);
+  if (s === 'local') return localLoaded && new localLoaded();
   if (!socketIoLoaded) return undefined;
   if (o.server) return new socketIoLoaded.SocketIoSignaling(o.server);
   const { url, guessed } = defaultServer();
@@ -43,6 +50,6 @@ export function adapterNow(o: Transport): SignalingAdapter | undefined {
 export async function resolveAdapter(o: Transport): Promise<SignalingAdapter> {
   const now = adapterNow(o);
   if (now) return now;
-  await socketIo;
+  await (o.signaling === 'local' ? local : socketIo);
   return adapterNow(o)!;
 }

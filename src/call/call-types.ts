@@ -88,4 +88,6 @@ export interface PeerSnapshot extends PeerInfo {
    * undefined while it is down. Sorting the raised hands by it gives the order of raising.
    */
   hand: number | undefined;
+  /** It is speaking now (its voice in the audio it sends; see `peer-call-speaking`). */
+  speaking: boolean;
 }

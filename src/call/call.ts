@@ -24,6 +24,7 @@ import {
   JoinedEvent,
   LeftEvent,
   PeerCallErrorEvent,
+  SpeakingEvent,
   StateChangeEvent,
   type CallEventMap,
   type ChatMessage,
@@ -37,6 +38,13 @@ import { adapterNow, preloadAdapter, resolveAdapter } from './adapters.js';
 import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
 import { Session, type SessionHost } from './session.js';
+import { parts } from './later.js';
+import type { SpeakingWatch } from './speaking.js';
+
+/** speaking.ts's MUTED_VOICE (a type-only import here: that module comes later). */
+const MUTED_VOICE = '';
+/** Our raised hand goes down by itself once we have spoken this long (as in Meet). */
+const HAND_LOWER_AFTER_MS = 2_000;
 
 /** The local media as a Call shows it: read it, change it through the Call's methods. */
 export type LocalMediaState = Readonly<
@@ -84,6 +92,18 @@ export class Call extends EventTarget {
   #reported: DeviceState;
 
   #relay: EventTarget | undefined;
+
+  /** Who is speaking, from a moment after joining (./later.ts) for as long as we are in a room. */
+  #speech: SpeakingWatch | undefined;
+  /**
+   * The Web Audio context for our microphone's level, made or resumed in join() and the
+   * toggles: those run in user gestures, and browsers start a context only in one (Firefox
+   * even after the page had one).
+   */
+  #audio: AudioContext | undefined;
+  #activeSpeaker: string | undefined;
+  #talkingWhileMuted = false;
+  #handLowering: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param relay also receives every typed event, right after the Call's own listeners
@@ -156,6 +176,21 @@ export class Call extends EventTarget {
   /** When our hand went up (`Date.now()`), to order it among the peers' `hand`; undefined while down. */
   get handRaisedAt(): number | undefined {
     return this.#hand;
+  }
+
+  /** We are speaking (the microphone on, and our voice above the speaking level). */
+  get speaking(): boolean {
+    return !!this.self && !!this.#speech?.speaking(this.self.id);
+  }
+
+  /** Who spoke last, and may still be speaking: a peer's id, or our own. Undefined until someone speaks. */
+  get activeSpeaker(): string | undefined {
+    return this.#activeSpeaker;
+  }
+
+  /** The microphone is muted and we are talking: the UI says so (Meet's "you are muted"). */
+  get talkingWhileMuted(): boolean {
+    return this.#talkingWhileMuted;
   }
 
   /** This peer in the room, once joined. */
@@ -259,6 +294,7 @@ export class Call extends EventTarget {
    * `peer-call-error` fired; a failed capture leaves the room again).
    */
   async join(): Promise<void> {
+    this.#resumeAudio();
     // Joined already, or joining: that stay ends first (a join is never left running beside another).
     if (this.#session) this.#closeCall();
     const run = this.#supersede();
@@ -288,6 +324,7 @@ export class Call extends EventTarget {
     if (run.aborted) return;
     if (failed) return this.#failState(failed);
     this.#setState('joined');
+    void this.#watchSpeaking(run);
     this.#emit(new JoinedEvent(o.room, this.#session!.self!));
   }
 
@@ -360,6 +397,7 @@ export class Call extends EventTarget {
 
   /** Mutes or unmutes the microphone (toggles without an argument). Returns whether it is on. */
   toggleMicrophone(on = !this.#media.microphoneOn): boolean {
+    this.#resumeAudio();
     this.#media.setMicrophone(on);
     this.#broadcastMediaState();
     this.#reportDevices();
@@ -432,7 +470,41 @@ export class Call extends EventTarget {
     chat: (message) => this.#addMessage(message),
     closed: (error) => this.#stopAll('error', error),
     mediaState: () => this.#mediaEnvelope(),
+    speaking: (id) => !!this.#speech?.speaking(id),
   };
+
+  #resumeAudio() {
+    if (typeof AudioContext === 'function') (this.#audio ??= new AudioContext()).resume().catch(() => {});
+  }
+
+  /** Starts following who speaks, once its module is there (unless `run` was superseded by then). */
+  async #watchSpeaking(run: AbortSignal) {
+    const { SpeakingWatch } = await parts.speaking().catch(() => ({ SpeakingWatch: undefined }));
+    if (run.aborted || !SpeakingWatch) return;
+    this.#speech ??= new SpeakingWatch({
+      audio: () => this.#audio,
+      selfId: () => this.#session?.self?.id,
+      microphone: () => ({ track: this.#media.microphone, on: this.#media.microphoneOn }),
+      peerLevels: () => this.#session?.audioLevels() ?? [],
+      changed: (id, speaking) => this.#speakingChanged(id, speaking),
+    });
+    this.#speech.start();
+  }
+
+  #speakingChanged(id: string, speaking: boolean) {
+    if (id === MUTED_VOICE) {
+      this.#talkingWhileMuted = speaking;
+      return this.#changed(false);
+    }
+    if (speaking) this.#activeSpeaker = id;
+    if (id === this.self?.id) {
+      clearTimeout(this.#handLowering);
+      // Whoever raised a hand and then speaks has the floor: the hand goes down.
+      if (speaking && this.#hand !== undefined) this.#handLowering = setTimeout(() => this.speaking && this.raiseHand(false), HAND_LOWER_AFTER_MS);
+    }
+    this.#emit(new SpeakingEvent(id, speaking));
+    this.#changed(false);
+  }
 
   async #rejoin() {
     this.#closeCall();
@@ -443,6 +515,9 @@ export class Call extends EventTarget {
   #closeCall() {
     this.#supersede();
     const session = this.#session;
+    // Speaking ends (its events go out) while the peers are still there.
+    this.#speech?.stop();
+    this.#activeSpeaker = undefined;
     this.#session = undefined;
     this.#hand = undefined;
     session?.close();
@@ -459,6 +534,8 @@ export class Call extends EventTarget {
     this.#dropPrepared();
     this.#closeCall();
     this.#media.stop();
+    void this.#audio?.close().catch(() => {});
+    this.#audio = undefined;
     this.#error = error;
     this.#setState(next);
     if (error) this.#fail(error);

@@ -27,6 +27,8 @@ export interface SessionHost {
   closed(error: PeerCallErrorInfo): void;
   /** Our device state, for a peer whose channel opens. */
   mediaState(): Envelope & { t: 'media' };
+  /** Whether a peer is speaking now (the Call's SpeakingDetector). */
+  speaking(id: string): boolean;
 }
 
 export class Session {
@@ -124,7 +126,13 @@ export class Session {
       camera: p.camera,
       screen: p.screen,
       hand: p.hand,
+      speaking: this.host.speaking(p.id),
     }));
+  }
+
+  /** Each peer's audio level now (PeerLink.audioLevel). */
+  *audioLevels(): Iterable<[id: string, level: number]> {
+    for (const p of this.#mesh?.peers.values() ?? []) yield [p.id, p.link.audioLevel()];
   }
 
   get connections(): Map<string, RTCPeerConnection> {

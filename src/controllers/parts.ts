@@ -5,7 +5,7 @@
  * reported (the view shows why, with a retry) and loaded again on the next ask.
  */
 import { adoptStyles, supportsAdoptingStyleSheets, type CSSResult, type ReactiveController, type ReactiveElement } from 'lit';
-import { loadPart, type Part, type PartName } from '../parts/registry.js';
+import { parts, type Part, type PartName } from '../parts/registry.js';
 
 export class PartsController implements ReactiveController {
   #host: ReactiveElement;
@@ -43,7 +43,7 @@ export class PartsController implements ReactiveController {
    */
   load(name: PartName, background = false): void {
     if (this.#loaded.has(name) || this.#loading.has(name)) return;
-    const loading = loadPart(name).then(
+    const loading = parts[name]().then(
       (part) => {
         const styles = (part as { styles?: CSSResult }).styles;
         const root = this.#host.renderRoot;

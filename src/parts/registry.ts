@@ -1,17 +1,14 @@
 /**
  * The parts of the element that are loaded when first needed, not with the element
  * (docs/architecture.md, "Parts loaded on demand"). Each is a view module; bundlers and
- * the tests load it by this dynamic import. The script-tag build replaces this module with
- * registry.script-tag.ts, which loads the same parts as separate files from where
- * peer-call.js came from (scripts/rollup-parts.mjs reads the list below).
+ * the tests load it by this dynamic import. In the script-tag build each is a file of its
+ * own, loaded from beside peer-call.js (scripts/rollup-parts.mjs reads this list and gives
+ * this module a `parts` that loads those files).
  */
 export const parts = {
   chat: () => import('./chat-panel.js'),
+  devices: () => import('./device-picker.js'),
 };
 
 export type PartName = keyof typeof parts;
 export type Part<N extends PartName> = Awaited<ReturnType<(typeof parts)[N]>>;
-
-export function loadPart<N extends PartName>(name: N): Promise<Part<N>> {
-  return parts[name]() as Promise<Part<N>>;
-}

@@ -37,6 +37,7 @@ export function callView(s: ViewState, a: ViewActions) {
           ${inCall && s.audioBlocked
             ? html`<button part="enable-audio" class="primary enable-audio" @click=${a.enableAudio}>${t('enableAudio')}</button>`
             : nothing}
+          ${inCall && s.call.talkingWhileMuted ? html`<div part="muted-hint" class="toast muted-hint" role="status">${t('hint.talkingWhileMuted')}</div>` : nothing}
           ${inCall && s.toasts.length
             ? html`<div part="toasts" class="toasts" aria-hidden="true">${s.toasts.map((x) => html`<div part="toast" class="toast">${x.text}</div>`)}</div>`
             : nothing}

@@ -1,7 +1,8 @@
-/** The control bar (microphone, camera, screen, devices, chat, leave) and the device picker. */
+/** The control bar: microphone, camera, screen, hand, devices (its picker is a part), chat, leave. */
 import { html, nothing } from 'lit';
 import { icon } from '../icons.js';
 import { t } from '../strings.js';
+import { partFailed } from './panels.js';
 import type { ViewActions, ViewState } from './view-context.js';
 
 export function micButton(s: ViewState, a: ViewActions, disabled = false) {
@@ -48,24 +49,7 @@ export function controls(s: ViewState, a: ViewActions) {
       <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} title=${t('controls.leave')} @click=${a.leave}>
         ${icon('leave')}
       </button>
-      ${s.devicesOpen ? devices(s, a, cams, mics) : nothing}
-    </div>
-  `;
-}
-
-function devices(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
-  const camId = s.call.media.camera?.getSettings().deviceId;
-  const micId = s.call.media.microphone?.getSettings().deviceId;
-  const options = (list: MediaDeviceInfo[], current: string | undefined, fallback: 'devices.cameraN' | 'devices.microphoneN') =>
-    list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || t(fallback, { n: i + 1 })}</option>`);
-  return html`
-    <div part="devices" class="row" role="group" aria-label=${t('controls.devices')}>
-      ${cams.length
-        ? html`<label class="field">${t('devices.camera')}<select part="camera-select" @change=${(e: Event) => a.useDevice('video', (e.target as HTMLSelectElement).value)}>${options(cams, camId, 'devices.cameraN')}</select></label>`
-        : nothing}
-      ${mics.length
-        ? html`<label class="field">${t('devices.microphone')}<select part="microphone-select" @change=${(e: Event) => a.useDevice('audio', (e.target as HTMLSelectElement).value)}>${options(mics, micId, 'devices.microphoneN')}</select></label>`
-        : nothing}
+      ${s.devicesOpen ? (s.part('devices')?.devicePicker(s, a, cams, mics) ?? partFailed(s, a, 'devices')) : nothing}
     </div>
   `;
 }

@@ -25,7 +25,7 @@ function hand(position: number | undefined) {
 export function selfTile(s: ViewState, selfName: string, handAt: HandPosition) {
   const m = s.call.media;
   return html`
-    <figure part="tile tile-self" class="tile" data-state="connected">
+    <figure part=${s.call.speaking ? 'tile tile-self tile-speaking' : 'tile tile-self'} class="tile" data-state="connected" ?data-speaking=${s.call.speaking}>
       <video part="video" class=${m.screen ? '' : 'mirror'} ?data-screen=${!!m.screen} .srcObject=${live(m.stream)}
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
       ${!m.video ? avatar(selfName) : nothing}
@@ -49,7 +49,7 @@ export function remoteTile(s: ViewState, p: PeerSnapshot, handAt: HandPosition) 
   // thread (~4 ms a track on a loaded machine), while the link's answer is being applied.
   const stream = p.stream.getTracks().length > 0 ? p.stream : null;
   return html`
-    <figure part="tile tile-remote" class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} title=${pathTitle(p)}>
+    <figure part=${p.speaking ? 'tile tile-remote tile-speaking' : 'tile tile-remote'} class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} ?data-speaking=${p.speaking} title=${pathTitle(p)}>
       <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${live(stream)} .muted=${s.audioBlocked}
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
       ${!hasVideo ? avatar(p.name) : nothing}

@@ -141,10 +141,12 @@ describe('embedding on another origin', () => {
 
   test('pinned by integrity, the script pins its parts: a tampered part is refused, the real one loads', async () => {
     const a = await visitor(allowed, '/sri.html');
-    // The first fetch of the part is tampered with on the way (a compromised CDN), the next is not.
+    // The part is tampered with on the way (a compromised CDN) until the test stops it.
     let tampered = 0;
-    await a.route('**/parts/chat-panel.*.js', async (route) => {
-      if (tampered++ > 0) return route.continue();
+    let honest = false;
+    await a.route('**/parts/chat.*.js', async (route) => {
+      if (honest) return route.continue();
+      tampered++;
       const body = (await (await route.fetch()).text()).replace('"use strict";', '"use strict";alert("pwned");');
       await route.fulfill({ body, headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' } });
     });
@@ -153,11 +155,12 @@ describe('embedding on another origin', () => {
     await a.locator('peer-call').locator('[part~="chat-button"]').click();
     const failure = a.locator('peer-call').locator('[part~="part-error"]');
     await failure.waitFor();
-    assert.match(await failure.innerText(), /could not be loaded \(could not load http:\/\/localhost:\d+\/parts\/chat-panel\.[0-9a-f]{8}\.js\)/);
+    assert.match(await failure.innerText(), /could not be loaded \(could not load http:\/\/localhost:\d+\/parts\/chat\.[0-9a-f]{8}\.js\)/);
     // Its retry fetches it again, unaltered this time.
+    honest = true;
     await failure.locator('button').click();
     await a.locator('peer-call').locator('[part~="chat-log"]').waitFor();
-    assert.equal(tampered, 2);
+    assert.ok(tampered >= 1);
     await a.context().close();
   });
 

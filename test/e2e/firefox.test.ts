@@ -4,6 +4,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer, { type Browser as PBrowser, type Page as PPage } from 'puppeteer-core';
 import type { Browser } from 'playwright-core';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { voiceWav } from '../chromium.js';
 import { FIREFOX, launchChromium, newRoom, remoteVideoFlows, startReference, until, type Reference } from './helpers.js';
 
 /** Polls `predicate` in a puppeteer page (puppeteer's waitForFunction over BiDi). */
@@ -17,7 +20,7 @@ describe('Chromium and Firefox in one call', () => {
   let firefox: PBrowser;
   before(async () => {
     ref = await startReference();
-    chrome = await launchChromium();
+    chrome = await launchChromium([`--use-file-for-fake-audio-capture=${voiceWav(path.join(tmpdir(), 'peer-call-voice-e2e.wav'))}`]);
     firefox = await puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX,
@@ -97,5 +100,12 @@ describe('Chromium and Firefox in one call', () => {
     await ffUntil(fPage, () => document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]')?.textContent?.trim() === '2');
     await fPage.evaluate(() => (document.querySelector('peer-call') as unknown as { raiseHand(up: boolean): boolean }).raiseHand(false));
     await until(cPage, () => !document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]'));
+    // Speaking both ways, from the audio level in each other's RTP packets: Firefox's fake
+    // microphone is a steady tone, Chromium's speaks in turns (the voice file). (Firefox's own
+    // level, a Web Audio analyser, is not checked: headless Firefox here has no audio output,
+    // so no AudioContext of its runs; see docs/element.md.)
+    await until(cPage, () => document.querySelector('peer-call')!.peers[0]!.speaking);
+    await until(cPage, () => !!document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"][data-speaking]'));
+    await ffUntil(fPage, () => !!document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"][data-speaking]'));
   });
 });

@@ -11,6 +11,7 @@ import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
 import { chooseEncoding } from '../../signaling-server/src/script.js';
 import { rawRequest, startServer, type TestServer } from './helpers.js';
 
@@ -181,9 +182,11 @@ describe('the script, served like a CDN', () => {
     const files = (await readdir(path.join(root, 'dist', 'parts'))).filter((f) => f.endsWith('.js'));
     assert.ok(files.length > 0, 'the build wrote no parts');
     for (const file of files) {
-      // The bundle loads the part by this name, relative to itself.
-      assert.ok(bundle.includes(JSON.stringify(file)), `peer-call.js does not name ${file}`);
       const bytes = await readFile(path.join(root, 'dist', 'parts', file));
+      // The bundle names the part by its hash, with the integrity of exactly these bytes.
+      const [, name, partHash] = /^([a-z][a-z0-9-]*)\.([0-9a-f]{8})\.js$/.exec(file)!;
+      const integrity = `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+      assert.ok(bundle.includes(`${name}:[${JSON.stringify(partHash)},${JSON.stringify(integrity)}]`), `peer-call.js does not name ${file} with its integrity`);
       const res = await rawRequest(`${t.url}/parts/${file}`, { 'accept-encoding': 'br, gzip' });
       assert.equal(res.status, 200);
       assert.equal(res.headers['content-encoding'], 'br');
@@ -194,9 +197,11 @@ describe('the script, served like a CDN', () => {
       assert.match(bytes.toString(), new RegExp(`^\\(globalThis\\[Symbol\\.for\\("peer-call\\.parts"\\)\\]\\?\\?=\\{\\}\\)\\["${file.replace(/\./g, '\\.')}"\\]=function`));
       const map = await rawRequest(`${t.url}/parts/${file}.map`, {});
       assert.equal(map.status, 200);
-      assert.ok(JSON.parse(map.body.toString()).sources.some((s: string) => s.includes('src/parts/')), `${file}.map: no source under src/parts/`);
+      const sources = (JSON.parse(map.body.toString()) as { sources: string[] }).sources.map((s) => path.resolve('dist/parts', s));
+      assert.ok(sources.some((s) => s.startsWith(path.resolve('src') + path.sep)), `${file}.map: no source under src/`);
+      for (const source of sources) assert.ok(existsSync(source), `${file}.map names ${source}, which does not exist`);
     }
-    for (const bad of ['chat-panel.00000000.js', '..%2Fpeer-call.js', 'Chat-panel.be1060ad.js', 'x.js']) {
+    for (const bad of ['chat.00000000.js', '..%2Fpeer-call.js', 'Chat.be1060ad.js', 'x.js']) {
       const res = await rawRequest(`${t.url}/parts/${bad}`, {});
       assert.equal(res.status, 404, bad);
     }

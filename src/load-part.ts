@@ -1,25 +1,26 @@
 /**
- * registry.ts for the script-tag bundle: each part is a file of its own
- * (dist/parts/<name>.<hash>.js), loaded by a classic <script> from the folder `parts/`
- * next to peer-call.js. A classic script, not import(): like peer-call.js itself it
- * needs no CORS from the server, and a page whose Content-Security-Policy lets
- * peer-call.js run (by host or by nonce, which the part inherits) lets the part run too.
- * The file registers a factory; called with the main bundle's modules (`host`), it
- * returns the part's exports. A page that pinned peer-call.js with Subresource Integrity
- * gets its parts pinned too: the bundle holds their hashes.
+ * The loader of the script-tag bundle's parts (scripts/rollup-parts.mjs gives every registry
+ * module, src/parts/registry.ts and src/call/later.ts, a `parts` that calls this). Each part
+ * is a file of its own (dist/parts/<name>.<hash>.js), loaded by a classic <script> from the
+ * folder `parts/` next to peer-call.js. A classic script, not import(): like peer-call.js
+ * itself it needs no CORS from the server, and a page whose Content-Security-Policy lets
+ * peer-call.js run (by host or by nonce, which the part inherits) lets the part run too. A
+ * page that pinned peer-call.js with Subresource Integrity gets its parts pinned too: the
+ * bundle holds their hashes. The file registers a factory; called with the main bundle's
+ * modules (`host`), it returns the part's exports.
  */
 import { files, host } from 'peer-call:parts';
-import { scriptSrc } from '../default-server.js';
-import type { Part, PartName } from './registry.js';
+import { scriptSrc } from './default-server.js';
 
 type Factory = (h: typeof host) => unknown;
 const slot = ((globalThis as unknown as Record<symbol, Record<string, Factory>>)[Symbol.for('peer-call.parts')] ??= {});
-const loading = new Map<PartName, Promise<unknown>>();
+const loading = new Map<string, Promise<unknown>>();
 
-export function loadPart<N extends PartName>(name: N): Promise<Part<N>> {
+export function loadPart(name: string): Promise<unknown> {
   let part = loading.get(name);
   if (!part) {
-    const [file, integrity] = files[name];
+    const [hash, integrity] = files[name]!;
+    const file = `${name}.${hash}.js`;
     const url = new URL(`parts/${file}`, scriptSrc.url).href;
     part = new Promise((resolve, reject) => {
       const script = document.createElement('script');
@@ -45,5 +46,5 @@ export function loadPart<N extends PartName>(name: N): Promise<Part<N>> {
     });
     loading.set(name, part);
   }
-  return part as Promise<Part<N>>;
+  return part;
 }
