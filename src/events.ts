@@ -86,6 +86,17 @@ export class StateChangeEvent extends Event {
   }
 }
 
+/** Someone reacted (`peerId`: a peer's, or our own id): one of the reactions of `Call.reactions`. */
+export class ReactionEvent extends Event {
+  static readonly type = 'peer-call-reaction';
+  constructor(
+    readonly peerId: string,
+    readonly reaction: string,
+  ) {
+    super(ReactionEvent.type, init);
+  }
+}
+
 /**
  * Someone started or stopped speaking: a peer (`peerId`), or we (`peerId` is our own id;
  * only while the microphone is on). `call.activeSpeaker` is who spoke last.
@@ -144,6 +155,7 @@ export interface CallEventMap {
   'peer-call-message': ChatMessageEvent;
   'peer-call-state': StateChangeEvent;
   'peer-call-speaking': SpeakingEvent;
+  'peer-call-reaction': ReactionEvent;
   'peer-call-error': PeerCallErrorEvent;
   'peer-call-update': CallUpdateEvent;
 }

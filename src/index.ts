@@ -10,6 +10,7 @@ export { PeerCallElement } from './peer-call.element.js';
 export * from './events.js';
 export type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';
 export type { LinkPath, LinkState } from './rtc/peer-link.js';
+export type { Reaction } from './rtc/chat-wire.js';
 export { SignalingError } from './signaling/adapter.js';
 export type {
   SignalingAdapter,

@@ -1,5 +1,5 @@
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import type { Call } from './call/call.js';
+import { Call } from './call/call.js';
 import type { CallOptions, CallState, PeerSnapshot } from './call/call-types.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { CallController } from './controllers/call-controller.js';
@@ -7,12 +7,14 @@ import { ChatController } from './controllers/chat-controller.js';
 import { MediaChoiceController } from './controllers/media-controller.js';
 import { PartsController } from './controllers/parts.js';
 import { PlaybackController } from './controllers/playback.js';
+import { ReactionsController } from './controllers/reactions.js';
 import { RenderBatchController } from './controllers/render-batch.js';
 import { ToastController } from './controllers/toasts.js';
 import type { PeerCallErrorInfo } from './errors.js';
 import { StateChangeEvent, type ChatMessage } from './events.js';
 import type { TrackKind } from './media/local-media.js';
 import type { LinkPath } from './rtc/peer-link.js';
+import type { Reaction } from './rtc/chat-wire.js';
 import { iceServersConverter } from './ice-servers-attribute.js';
 import type { IceServer, PeerInfo, SignalingAdapter, SignalingStatus } from './signaling/adapter.js';
 import { styles } from './peer-call.styles.js';
@@ -51,6 +53,7 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @event {PeerJoinedEvent} peer-call-peer-joined - Another peer entered the room (`peer`).
  * @event {PeerLeftEvent} peer-call-peer-left - Another peer left or vanished (`peer`).
  * @event {ChatMessageEvent} peer-call-message - A chat message was sent or received (`message`).
+ * @event {ReactionEvent} peer-call-reaction - Someone reacted (`peerId`: a peer's, or your own id; `reaction`: the emoji).
  * @event {SpeakingEvent} peer-call-speaking - Someone started or stopped speaking (`peerId`: a peer's, or your own id; `speaking`). The tile of whoever speaks has `data-speaking`.
  * @event {StateChangeEvent} peer-call-state - A state changed: `subject` is call, signaling, link, microphone, camera or screen; `state` the new state; `peerId` for links.
  * @event {PeerCallErrorEvent} peer-call-error - Something failed; `code` is a PeerCallErrorCode (permission-denied, no-device, device-busy, constraints-impossible, insecure-context, prompt-timeout, screen-share-failed, unsupported, no-room, unreachable, origin-refused, room-full, unauthorized, refused, signaling-closed, turn-failed, chat-too-long, chat-unavailable, negotiation-failed), `message` and `hint` are for people.
@@ -88,6 +91,10 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @csspart screen-button - Screen-share toggle (absent where the browser cannot share screens).
  * @csspart devices-button - Opens the device picker.
  * @csspart hand-button - Raises and lowers your hand.
+ * @csspart react-button - Opens and closes the reaction picker.
+ * @csspart reactions - The reaction picker.
+ * @csspart reaction-choice - One reaction in the picker.
+ * @csspart reaction - A reaction on its sender's tile, for a few seconds.
  * @csspart chat-button - Opens and closes the chat panel.
  * @csspart badge - The unread-message count on the chat button.
  * @csspart part-error - In place of a panel that could not be loaded (the chat, on a network that failed): why, and a retry.
@@ -178,6 +185,7 @@ export class PeerCallElement extends LitElement {
   #announcer = new AnnouncerController(this, this.#call, this.#batch);
   #toasts = new ToastController(this, this.#call, this.#batch, () => this.chatOpen);
   #parts = new PartsController(this);
+  #reactions = new ReactionsController(this, this.#call, this.#batch);
   #rejoinOnConnect = false;
   #teardownScheduled = false;
   #updates = 0;
@@ -199,8 +207,8 @@ export class PeerCallElement extends LitElement {
       if (subject === 'microphone') this.muted = !this.#call.microphoneOn;
       else if (subject === 'camera') this.cameraOff = !this.#call.cameraOn;
       else if (subject === 'call' && (state === 'idle' || state === 'left' || state === 'error')) this.#playback.reset();
-      // In a call the chat and the device picker are a click away: their parts come while the page has time.
-      else if (subject === 'call' && state === 'joined') whenIdle(() => (['chat', 'devices'] as const).forEach((p) => this.#parts.load(p, true)));
+      // In a call the chat, the device picker, notices and reactions are a moment away: their parts come while the page has time.
+      else if (subject === 'call' && state === 'joined') whenIdle(() => this.#parts.load('in-call', true));
     });
   }
 
@@ -308,6 +316,11 @@ export class PeerCallElement extends LitElement {
   /** Raises or lowers your hand (toggles without an argument); everyone sees it on your tile. Returns whether it is raised. */
   raiseHand(raised?: boolean): boolean {
     return this.#call.raiseHand(raised);
+  }
+
+  /** Sends a reaction (one of `Call.reactions`: 👍 👏 😂 😮 ❤️ 🎉); it shows on your tile for everyone. Returns whether it went out. */
+  react(reaction: Reaction): boolean {
+    return this.#call.react(reaction);
   }
 
   /** Starts or stops sharing the screen in place of the camera. Resolves with whether sharing. */
@@ -421,6 +434,8 @@ export class PeerCallElement extends LitElement {
     useDevice: (kind, id) => void this.useDevice(kind, id),
     toggleChat: this.#chat.toggle,
     toggleHand: () => this.raiseHand(),
+    toggleReactions: this.#reactions.togglePicker,
+    react: (r) => this.react(r),
     submitChat: this.#chat.submit,
     retryMedia: (choice) => {
       this.#media.choose(choice);
@@ -447,6 +462,9 @@ export class PeerCallElement extends LitElement {
         devicesOpen: this.#media.devicesOpen,
         announcement: this.#announcer.text,
         toasts: this.#toasts.toasts,
+        reactions: this.#reactions.shown,
+        reactionsOpen: this.#reactions.pickerOpen,
+        reactionChoices: Call.reactions,
         part: (name) => this.#parts.get(name),
         partFailed: (name) => this.#parts.failed(name),
       },

@@ -357,49 +357,6 @@ export const styles = css`
     line-height: 18px;
     text-align: center;
   }
-  /* Notices: over the top of the stage, never in the way. */
-  .toasts {
-    position: absolute;
-    inset-block-start: calc(var(--_gap) * 2);
-    inset-inline: var(--_gap);
-    z-index: 3;
-    display: grid;
-    justify-items: center;
-    gap: 6px;
-    pointer-events: none;
-  }
-  .toast {
-    max-inline-size: min(100%, 420px);
-    padding: 6px 14px;
-    border: 1px solid transparent; /* drawn in forced colours */
-    border-radius: 999px;
-    background: rgb(0 0 0 / 0.78);
-    color: #fff;
-    font-size: 13px;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-    animation: toast-in 0.2s ease-out;
-  }
-  @keyframes toast-in {
-    from {
-      opacity: 0;
-      transform: translateY(-4px);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .toast {
-      animation: none;
-    }
-  }
-  .muted-hint {
-    position: absolute;
-    inset-block-end: var(--_gap);
-    inset-inline-start: 50%;
-    translate: -50%;
-    z-index: 3;
-    white-space: nowrap;
-  }
   .enable-audio {
     position: absolute;
     top: calc(var(--_gap) * 2);

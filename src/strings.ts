@@ -83,6 +83,7 @@ export const en = {
   'controls.devices': 'Devices',
   'controls.devicesTitle': 'Choose camera and microphone',
   'controls.hand': 'Raise hand',
+  'controls.react': 'Send a reaction',
   'controls.handLower': 'Lower hand',
   'controls.chat': 'Chat',
   'controls.chatUnread': 'Chat, {count} unread',
@@ -104,6 +105,7 @@ export const en = {
   'announce.joined': '{name} joined',
   'announce.left': '{name} left',
   'announce.hand': '{name} raised a hand',
+  'announce.reaction': '{name} reacted {reaction}',
   'announce.message': '{name}: {text}',
 
   // ---- errors: `error.<code>` is the message, `hint.<code>` what the user can do

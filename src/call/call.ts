@@ -24,13 +24,15 @@ import {
   JoinedEvent,
   LeftEvent,
   PeerCallErrorEvent,
+  ReactionEvent,
   SpeakingEvent,
   StateChangeEvent,
   type CallEventMap,
   type ChatMessage,
 } from '../events.js';
 import { LocalMedia, type TrackKind } from '../media/local-media.js';
-import { MAX_CHAT_LENGTH } from '../rtc/chat-wire.js';
+import { MAX_CHAT_LENGTH, REACTIONS, type Reaction } from '../rtc/chat-wire.js';
+import { REACTION_BURST, REACTION_REFILL_MS, takeNotice } from '../rtc/mesh.js';
 import type { LinkPath } from '../rtc/peer-link.js';
 import { SignalingError, type PeerInfo, type SignalingAdapter, type SignalingStatus } from '../signaling/adapter.js';
 import { t } from '../strings.js';
@@ -104,6 +106,11 @@ export class Call extends EventTarget {
   #activeSpeaker: string | undefined;
   #talkingWhileMuted = false;
   #handLowering: ReturnType<typeof setTimeout> | undefined;
+  /** Our reactions' bucket: no more than the others accept from us (Mesh's REACTION_BURST). */
+  #reactions = { tokens: REACTION_BURST, at: Date.now() };
+
+  /** The reactions `react()` sends: 👍 👏 😂 😮 ❤️ 🎉. */
+  static readonly reactions: readonly Reaction[] = REACTIONS;
 
   /**
    * @param relay also receives every typed event, right after the Call's own listeners
@@ -393,6 +400,19 @@ export class Call extends EventTarget {
     this.#stateEvent('hand', raised ? 'raised' : 'lowered');
     this.#changed(false);
     return raised;
+  }
+
+  /**
+   * Sends a reaction (one of `Call.reactions`) to everyone: it shows briefly on our tile, on
+   * every screen (`peer-call-reaction`, ours included). Returns false when it is not one of
+   * them, we are not in a room, or we sent too many (five at once, then one a second).
+   */
+  react(reaction: Reaction): boolean {
+    const self = this.self;
+    if (!self || !REACTIONS.includes(reaction) || !takeNotice(this.#reactions, REACTION_BURST, REACTION_REFILL_MS)) return false;
+    this.#session!.broadcast({ t: 'react', e: reaction });
+    this.#emit(new ReactionEvent(self.id, reaction));
+    return true;
   }
 
   /** Mutes or unmutes the microphone (toggles without an argument). Returns whether it is on. */

@@ -6,7 +6,7 @@
  * local media and the chat log.
  */
 import { errorInfo, type PeerCallErrorInfo } from '../errors.js';
-import { PeerJoinedEvent, PeerLeftEvent, StateChangeEvent, type ChatMessage } from '../events.js';
+import { PeerJoinedEvent, PeerLeftEvent, ReactionEvent, StateChangeEvent, type ChatMessage } from '../events.js';
 import type { TrackKind } from '../media/local-media.js';
 import type { Envelope } from '../rtc/chat-wire.js';
 import { Mesh, type MeshEvents } from '../rtc/mesh.js';
@@ -220,6 +220,7 @@ export class Session {
       },
       chat: (p, id, text) => host.chat({ id, from: p.id, name: p.name, text, time: new Date(), own: false }),
       hand: (p, raised) => this.#state('hand', raised ? 'raised' : 'lowered', p.id),
+      reaction: (p, reaction) => host.emit(new ReactionEvent(p.id, reaction)),
       linkError: (p, err) => {
         // The browser refused the peer's description: the link starts over (PeerLink), and the page is told.
         if ((err as Error)?.name === 'DescriptionRefused') {

@@ -4,7 +4,7 @@
  * with the part's styles added to its shadow root. A part that could not be loaded is
  * reported (the view shows why, with a retry) and loaded again on the next ask.
  */
-import { adoptStyles, supportsAdoptingStyleSheets, type CSSResult, type ReactiveController, type ReactiveElement } from 'lit';
+import { adoptStyles, supportsAdoptingStyleSheets, type CSSResult, type CSSResultOrNative, type ReactiveController, type ReactiveElement } from 'lit';
 import { parts, type Part, type PartName } from '../parts/registry.js';
 
 export class PartsController implements ReactiveController {
@@ -13,7 +13,7 @@ export class PartsController implements ReactiveController {
   #failed = new Map<PartName, Error>();
   #loading = new Map<PartName, Promise<void>>();
   /** The loaded parts' styles, in the order they came. */
-  #styles: CSSResult[] = [];
+  #styles: CSSResultOrNative[] = [];
 
   constructor(host: ReactiveElement) {
     this.#host = host;
@@ -45,14 +45,14 @@ export class PartsController implements ReactiveController {
     if (this.#loaded.has(name) || this.#loading.has(name)) return;
     const loading = parts[name]().then(
       (part) => {
-        const styles = (part as { styles?: CSSResult }).styles;
+        const styles = [(part as { styles?: CSSResult | CSSResult[] }).styles ?? []].flat();
         const root = this.#host.renderRoot;
-        if (styles && root instanceof ShadowRoot) {
-          this.#styles.push(styles);
+        if (styles.length && root instanceof ShadowRoot) {
+          this.#styles.push(...styles);
           // With constructable sheets adoptStyles sets the whole list; without, it appends
-          // <style> elements, so only the new one.
+          // <style> elements, so only the new ones.
           const base = (this.#host.constructor as typeof ReactiveElement).elementStyles;
-          adoptStyles(root, supportsAdoptingStyleSheets ? [...base, ...this.#styles] : [styles]);
+          adoptStyles(root, supportsAdoptingStyleSheets ? [...base, ...this.#styles] : styles);
         }
         this.#loaded.set(name, part);
       },

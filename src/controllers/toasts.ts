@@ -38,7 +38,8 @@ export class ToastController implements ReactiveController {
       call,
       (news) => {
         // Arrivals, departures and hands once we are in the call; others' messages while the chat is closed.
-        if (news.kind === 'message' ? !news.own && !chatOpen() : call.state === 'joined') this.show(news.text);
+        // A reaction shows on its sender's tile, not as a toast.
+        if (news.kind === 'message' ? !news.own && !chatOpen() : news.kind !== 'reaction' && call.state === 'joined') this.show(news.text);
       },
       (text) => (text.length > PREVIEW ? `${text.slice(0, PREVIEW - 1)}…` : text),
     );

@@ -6,8 +6,8 @@
  * this module a `parts` that loads those files).
  */
 export const parts = {
-  chat: () => import('./chat-panel.js'),
-  devices: () => import('./device-picker.js'),
+  /** Chat panel, device picker, notices, reactions (./in-call.ts). */
+  'in-call': () => import('./in-call.js'),
 };
 
 export type PartName = keyof typeof parts;

@@ -17,8 +17,14 @@ export const MAX_CHUNKS = Math.ceil((MAX_CHAT_LENGTH * 1.2) / FRAME_CHARS) + 2;
 /** Partially received messages held at once per link (defence against a misbehaving peer). */
 export const MAX_PARTIALS = 4;
 
+/** The reactions a peer may send (anything else is dropped on receipt). */
+export const REACTIONS = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
 export type Envelope =
   | { t: 'chat'; id: string; text: string }
+  /** A reaction, shown briefly on the sender's tile. */
+  | { t: 'react'; e: Reaction }
   /** The sender's device state, for the remote tile; `hand`: its hand is raised. */
   | { t: 'media'; microphone: boolean; camera: boolean; screen: boolean; hand?: boolean };
 
@@ -43,6 +49,7 @@ function validEnvelope(x: unknown): Envelope | undefined {
   if (e['t'] === 'chat' && typeof e['id'] === 'string' && e['id'].length <= 64 && typeof e['text'] === 'string' && e['text'].length <= MAX_CHAT_LENGTH) {
     return { t: 'chat', id: e['id'], text: e['text'] };
   }
+  if (e['t'] === 'react' && REACTIONS.includes(e['e'] as Reaction)) return { t: 'react', e: e['e'] as Reaction };
   if (e['t'] === 'media') {
     // 0.1 peers sent `mic` / `cam`; read them too, so a room of mixed versions still shows who is muted.
     const microphone = e['microphone'] ?? e['mic'];

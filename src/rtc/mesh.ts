@@ -9,7 +9,7 @@
  * gone from signaling.
  */
 import type { IceServer, LeaveReason, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
-import { encodeEnvelope, type Envelope } from './chat-wire.js';
+import { encodeEnvelope, type Envelope, type Reaction } from './chat-wire.js';
 import { fingerprintOf, PeerLink, PreparedOffer, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
 /**
@@ -19,6 +19,9 @@ import { fingerprintOf, PeerLink, PreparedOffer, type LinkPath, type LinkState, 
  */
 const HAND_BURST = 4;
 const HAND_REFILL_MS = 2_000;
+/** Reactions (MeshEvents.reaction) a peer may send: a burst of this many, then one per REACTION_REFILL_MS; more are dropped. */
+export const REACTION_BURST = 5;
+export const REACTION_REFILL_MS = 1_000;
 
 /** How long after a link connects its path (direct or relayed, round trip) is first read. */
 const PATH_DELAY_MS = 1000;
@@ -48,7 +51,15 @@ export interface RemotePeer extends PeerInfo {
   /** When (our clock, ms) we learned its hand went up; undefined while it is down. Orders the raised hands. */
   hand: number | undefined;
   /** Its hand notices' bucket (see HAND_BURST). */
-  handNotices: { tokens: number; at: number };
+  handNotices: Bucket;
+  /** Its reactions' bucket (see REACTION_BURST). */
+  reactions: Bucket;
+}
+
+/** A token bucket (see takeNotice). */
+export interface Bucket {
+  tokens: number;
+  at: number;
 }
 
 export interface MeshEvents {
@@ -60,6 +71,8 @@ export interface MeshEvents {
   chat(peer: RemotePeer, id: string, text: string): void;
   /** The peer raised or lowered its hand (rate-limited per peer: see HAND_BURST). */
   hand(peer: RemotePeer, raised: boolean): void;
+  /** The peer reacted (rate-limited per peer: see REACTION_BURST). */
+  reaction(peer: RemotePeer, reaction: Reaction): void;
   linkError(peer: RemotePeer, err: unknown): void;
   /** Relay-only mode and no relay candidate: TURN looks misconfigured. */
   relayMissing(peer: RemotePeer, detail: string): void;
@@ -79,10 +92,10 @@ export interface MeshOptions {
   events: MeshEvents;
 }
 
-/** One notice from `bucket` if it has one (refilled at one per HAND_REFILL_MS up to HAND_BURST). */
-function takeNotice(bucket: { tokens: number; at: number }): boolean {
+/** One token from `bucket` if it has one (refilled at one per `refillMs` up to `burst`). */
+export function takeNotice(bucket: Bucket, burst = HAND_BURST, refillMs = HAND_REFILL_MS): boolean {
   const now = Date.now();
-  bucket.tokens = Math.min(HAND_BURST, bucket.tokens + (now - bucket.at) / HAND_REFILL_MS);
+  bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) / refillMs);
   bucket.at = now;
   if (bucket.tokens < 1) return false;
   bucket.tokens--;
@@ -186,6 +199,7 @@ export class Mesh {
       path: undefined,
       hand: undefined,
       handNotices: { tokens: HAND_BURST, at: Date.now() },
+      reactions: { tokens: REACTION_BURST, at: Date.now() },
       link: undefined!,
     };
     peer.link = this.#createLink(peer, offersFirst);
@@ -233,7 +247,9 @@ export class Mesh {
         },
         envelope: (e) => {
           if (e.t === 'chat') events.chat(peer, e.id, e.text);
-          else {
+          else if (e.t === 'react') {
+            if (takeNotice(peer.reactions, REACTION_BURST, REACTION_REFILL_MS)) events.reaction(peer, e.e);
+          } else {
             peer.microphone = e.microphone;
             peer.camera = e.camera;
             peer.screen = e.screen;

@@ -37,12 +37,9 @@ export function callView(s: ViewState, a: ViewActions) {
           ${inCall && s.audioBlocked
             ? html`<button part="enable-audio" class="primary enable-audio" @click=${a.enableAudio}>${t('enableAudio')}</button>`
             : nothing}
-          ${inCall && s.call.talkingWhileMuted ? html`<div part="muted-hint" class="toast muted-hint" role="status">${t('hint.talkingWhileMuted')}</div>` : nothing}
-          ${inCall && s.toasts.length
-            ? html`<div part="toasts" class="toasts" aria-hidden="true">${s.toasts.map((x) => html`<div part="toast" class="toast">${x.text}</div>`)}</div>`
-            : nothing}
+          ${inCall && (s.toasts.length || s.call.talkingWhileMuted) ? s.part('in-call')?.notices(s) : nothing}
         </div>
-        ${inCall && s.chatOpen ? (s.part('chat')?.chatPanel(s, a) ?? partFailed(s, a, 'chat')) : nothing}
+        ${inCall && s.chatOpen ? (s.part('in-call')?.chatPanel(s, a) ?? partFailed(s, a, 'in-call')) : nothing}
       </div>
       ${inCall ? controls(s, a) : nothing}
       <div class="sr-only" role="status" aria-live="polite">${s.announcement}</div>

@@ -35,6 +35,8 @@ export function controls(s: ViewState, a: ViewActions) {
         ? html`<button part="control screen-button" class="control toggle" aria-label=${t('controls.screen')} aria-pressed=${sharing ? 'true' : 'false'}
             title=${t(sharing ? 'controls.screenStop' : 'controls.screenStart')} @click=${a.toggleScreenShare}>${icon('screen')}</button>`
         : nothing}
+      <span class="pop"><button part="control react-button" class="control toggle" aria-label=${t('controls.react')} aria-expanded=${s.reactionsOpen ? 'true' : 'false'}
+        title=${t('controls.react')} @click=${a.toggleReactions}>${icon('react')}</button>${s.reactionsOpen ? s.part('in-call')?.reactionPicker(s, a) : nothing}</span>
       <button part="control hand-button" class="control toggle" aria-label=${t('controls.hand')} aria-pressed=${s.call.handRaised ? 'true' : 'false'}
         title=${t(s.call.handRaised ? 'controls.handLower' : 'controls.hand')} @click=${a.toggleHand}>${icon('hand')}</button>
       ${cams.length + mics.length > 1
@@ -49,7 +51,7 @@ export function controls(s: ViewState, a: ViewActions) {
       <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} title=${t('controls.leave')} @click=${a.leave}>
         ${icon('leave')}
       </button>
-      ${s.devicesOpen ? (s.part('devices')?.devicePicker(s, a, cams, mics) ?? partFailed(s, a, 'devices')) : nothing}
+      ${s.devicesOpen ? (s.part('in-call')?.devicePicker(s, a, cams, mics) ?? partFailed(s, a, 'in-call')) : nothing}
     </div>
   `;
 }

@@ -22,13 +22,18 @@ function hand(position: number | undefined) {
   return html`<span part="hand" class="hand" role="img" aria-label=${t('tile.hand', { position })}>${icon('hand')}${position}</span>`;
 }
 
+function reaction(s: ViewState, id: string | undefined) {
+  const shown = id === undefined ? undefined : s.reactions.get(id);
+  return shown ? (s.part('in-call')?.onTile(shown) ?? nothing) : nothing;
+}
+
 export function selfTile(s: ViewState, selfName: string, handAt: HandPosition) {
   const m = s.call.media;
   return html`
     <figure part=${s.call.speaking ? 'tile tile-self tile-speaking' : 'tile tile-self'} class="tile" data-state="connected" ?data-speaking=${s.call.speaking}>
       <video part="video" class=${m.screen ? '' : 'mirror'} ?data-screen=${!!m.screen} .srcObject=${live(m.stream)}
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
-      ${!m.video ? avatar(selfName) : nothing}
+      ${!m.video ? avatar(selfName) : nothing}${reaction(s, s.call.self?.id)}
       <figcaption part="tile-label" class="label">
         ${hand(handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
       </figcaption>
@@ -52,7 +57,7 @@ export function remoteTile(s: ViewState, p: PeerSnapshot, handAt: HandPosition) 
     <figure part=${p.speaking ? 'tile tile-remote tile-speaking' : 'tile tile-remote'} class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} ?data-speaking=${p.speaking} title=${pathTitle(p)}>
       <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${live(stream)} .muted=${s.audioBlocked}
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
-      ${!hasVideo ? avatar(p.name) : nothing}
+      ${!hasVideo ? avatar(p.name) : nothing}${reaction(s, p.id)}
       <figcaption part="tile-label" class="label">
         ${hand(handAt(p.hand))}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
         <span>${p.name}</span>

@@ -6,6 +6,7 @@ import type { Call } from '../call/call.js';
 import type { MediaChoice } from '../call/call-types.js';
 import type { TrackKind } from '../media/local-media.js';
 import type { Part, PartName } from '../parts/registry.js';
+import type { Reaction } from '../rtc/chat-wire.js';
 
 export interface ViewState {
   call: Call;
@@ -21,6 +22,11 @@ export interface ViewState {
   announcement: string;
   /** Brief notices over the stage (joins, leaves, chat while it is closed; ToastController). */
   toasts: ReadonlyArray<{ readonly id: number; readonly text: string }>;
+  /** The reaction each tile shows now, by sender id (ours included). */
+  reactions: ReadonlyMap<string, { readonly reaction: string; readonly n: number }>;
+  reactionsOpen: boolean;
+  /** What the reaction picker offers (Call.reactions). */
+  reactionChoices: readonly Reaction[];
   /** An on-demand part (src/parts/registry.ts) if it is loaded; asking starts loading it. */
   part<N extends PartName>(name: N): Part<N> | undefined;
   /** Why a part could not be loaded, if it could not. */
@@ -38,6 +44,8 @@ export interface ViewActions {
   useDevice(kind: TrackKind, deviceId: string): void;
   toggleChat(): void;
   toggleHand(): void;
+  toggleReactions(): void;
+  react(reaction: Reaction): void;
   submitChat(e: Event): void;
   /** After a media error: try again with `choice` (undefined: as the attribute says). */
   retryMedia(choice: MediaChoice | undefined): void;

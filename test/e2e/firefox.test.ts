@@ -100,6 +100,11 @@ describe('Chromium and Firefox in one call', () => {
     await ffUntil(fPage, () => document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]')?.textContent?.trim() === '2');
     await fPage.evaluate(() => (document.querySelector('peer-call') as unknown as { raiseHand(up: boolean): boolean }).raiseHand(false));
     await until(cPage, () => !document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="hand"]'));
+    // Reactions both ways (a data-channel envelope), on the sender's tile.
+    await fPage.evaluate(() => (document.querySelector('peer-call') as unknown as { react(r: string): boolean }).react('👏'));
+    await until(cPage, () => document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="reaction"]')?.textContent === '👏');
+    await cPage.evaluate(() => document.querySelector('peer-call')!.react('❤️'));
+    await ffUntil(fPage, () => document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"] [part~="reaction"]')?.textContent === '❤️');
     // Speaking both ways, from the audio level in each other's RTP packets: Firefox's fake
     // microphone is a steady tone, Chromium's speaks in turns (the voice file). (Firefox's own
     // level, a Web Audio analyser, is not checked: headless Firefox here has no audio output,

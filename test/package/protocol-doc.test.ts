@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { FRAME_CHARS, MAX_CHAT_LENGTH, MAX_CHUNKS, MAX_PARTIALS, encodeEnvelope } from '../../src/rtc/chat-wire.js';
+import { FRAME_CHARS, MAX_CHAT_LENGTH, MAX_CHUNKS, MAX_PARTIALS, REACTIONS, encodeEnvelope } from '../../src/rtc/chat-wire.js';
+import { REACTION_BURST, REACTION_REFILL_MS } from '../../src/rtc/mesh.js';
 import { DEFAULT_TIMINGS } from '../../src/rtc/peer-link.js';
 
 const doc = readFileSync('docs/protocol.md', 'utf8');
@@ -18,6 +19,8 @@ test('the data channel section says the limits chat-wire.ts applies', () => {
   assert.ok(dc.includes(`pieces of at most ${n(FRAME_CHARS)} code units`), 'piece size');
   assert.ok(dc.includes(`from 2 to ${MAX_CHUNKS}`), 'chunk count');
   assert.ok(dc.includes(`at most ${MAX_PARTIALS} unfinished messages`), 'partials');
+  assert.ok(dc.includes(`one of ${REACTIONS.join(' ')} exactly`), 'the reactions');
+  assert.ok(dc.includes(`at most ${REACTION_BURST} from a peer at once, then 1 a second`) && REACTION_REFILL_MS === 1000, 'the reactions cap');
   // And what it says a long message looks like is what the code sends.
   const frames = encodeEnvelope({ t: 'chat', id: 'x', text: 'a'.repeat(MAX_CHAT_LENGTH) }).map((f) => JSON.parse(f) as Record<string, unknown>);
   assert.deepEqual(Object.keys(frames[0]!).sort(), ['d', 'i', 'id', 'n', 't']);
