@@ -89,7 +89,7 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @csspart mic-button - Microphone toggle.
  * @csspart camera-button - Camera toggle.
  * @csspart screen-button - Screen-share toggle (absent where the browser cannot share screens).
- * @csspart devices-button - Opens the device picker.
+ * @csspart devices-button - Opens the settings panel (devices, connection details).
  * @csspart hand-button - Raises and lowers your hand.
  * @csspart react-button - Opens and closes the reaction picker.
  * @csspart reactions - The reaction picker.
@@ -99,7 +99,9 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @csspart badge - The unread-message count on the chat button.
  * @csspart part-error - In place of a panel that could not be loaded (the chat, on a network that failed): why, and a retry.
  * @csspart leave-button - Leaves the call.
- * @csspart devices - The device picker.
+ * @csspart devices - The settings panel: the device picker (when there is a choice) and the connection details.
+ * @csspart stats - The connection details: per peer the path, round trip, loss, jitter, bitrates and video received.
+ * @csspart quality - A weak or poor link's badge on its tile (and in the connection details), its reasons in its label.
  * @csspart camera-select - Camera choice.
  * @csspart microphone-select - Microphone choice.
  * @csspart chat - The chat panel.

@@ -328,20 +328,6 @@ export const styles = css`
     opacity: 0.45;
     cursor: not-allowed;
   }
-  .hand {
-    display: inline-flex;
-    align-items: center;
-    gap: 2px;
-    padding-inline: 4px;
-    border-radius: 6px;
-    background: var(--_warn);
-    color: #1a1300;
-    font-weight: 600;
-  }
-  .hand svg {
-    width: 14px;
-    height: 14px;
-  }
   .badge {
     position: absolute;
     inset-block-start: -2px;

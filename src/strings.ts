@@ -53,18 +53,11 @@ export const en = {
   'tile.videoOf': 'Video of {name}',
   'tile.micMuted': 'microphone muted',
   'tile.hand': 'hand raised, number {position}',
-  'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',
   'link.connecting': 'connecting…',
   'link.connected': 'connected',
   'link.reconnecting': 'reconnecting…',
   'link.failed': 'connection failed',
   'link.closed': 'left',
-  'path.host': 'direct connection',
-  'path.srflx': 'direct connection through NAT',
-  'path.prflx': 'direct connection through NAT',
-  'path.relay': 'relayed through TURN',
-  'path.title': '{name}: {path}',
-  'path.titleRtt': '{name}: {path}, {rtt} ms',
   'enableAudio': 'Enable audio',
   'guest': 'Guest',
 
@@ -80,26 +73,15 @@ export const en = {
   'controls.screen': 'Share screen',
   'controls.screenStop': 'Stop sharing',
   'controls.screenStart': 'Share your screen',
-  'controls.devices': 'Devices',
-  'controls.devicesTitle': 'Choose camera and microphone',
+  'controls.devices': 'Settings',
+  'controls.devicesTitle': 'Camera, microphone and connection details',
   'controls.hand': 'Raise hand',
   'controls.react': 'Send a reaction',
   'controls.handLower': 'Lower hand',
   'controls.chat': 'Chat',
   'controls.chatUnread': 'Chat, {count} unread',
   'controls.leave': 'Leave call',
-  'devices.camera': 'Camera',
-  'devices.microphone': 'Microphone',
-  'devices.cameraN': 'Camera {n}',
-  'devices.microphoneN': 'Microphone {n}',
 
-  // ---- chat
-  'chat.title': 'Chat',
-  'chat.close': 'Close chat',
-  'chat.you': 'You',
-  'chat.message': 'Message',
-  'chat.placeholder': 'Message everyone',
-  'chat.send': 'Send',
 
   // ---- announcements (read by screen readers)
   'announce.joined': '{name} joined',
@@ -158,11 +140,17 @@ export const en = {
   'signaling.lost': 'Lost the connection to the call server; reconnecting.',
 } as const;
 
-export type StringKey = keyof typeof en;
+/** Every key: the catalog's, and those the on-demand parts bring (src/parts/in-call-strings.ts). */
+export type StringKey = keyof typeof en | keyof typeof import('./parts/in-call-strings.js').inCallEn;
 export type StringParams = Record<string, string | number>;
 
-/** The catalog in use (English). */
-const catalog: Record<StringKey, string> = en;
+/** The catalog in use (English, and the parts' sentences once they are loaded). */
+const catalog: Record<string, string> = { ...en };
+
+/** Adds the sentences an on-demand part brings (it calls this when it loads). */
+export function addStrings(more: Record<string, string>): void {
+  Object.assign(catalog, more);
+}
 
 /** The text of `key` with its `{placeholders}` filled from `params` (numbers in the page's locale). */
 export function t(key: StringKey, params?: StringParams): string {

@@ -3,6 +3,7 @@
  * each remote peer. Shared by the headless Call, the element and the views.
  */
 import type { LinkPath, LinkState } from '../rtc/peer-link.js';
+import type { LinkStats } from './link-stats.js';
 import type { IceServer, PeerInfo, SignalingAdapter } from '../signaling/adapter.js';
 
 /** The call state (the element also reflects it as its `state` attribute). */
@@ -90,4 +91,9 @@ export interface PeerSnapshot extends PeerInfo {
   hand: number | undefined;
   /** It is speaking now (its voice in the audio it sends; see `peer-call-speaking`). */
   speaking: boolean;
+  /**
+   * How good the link is, from its statistics (read every 2 s from a moment after joining;
+   * undefined until then): `quality` good / fair / poor, its `reasons`, and the numbers.
+   */
+  stats: LinkStats | undefined;
 }

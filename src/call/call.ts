@@ -42,6 +42,7 @@ import { ChatLog } from './chat-log.js';
 import { Session, type SessionHost } from './session.js';
 import { parts } from './later.js';
 import type { SpeakingWatch } from './speaking.js';
+import type { StatsWatch } from './link-stats.js';
 
 /** speaking.ts's MUTED_VOICE (a type-only import here: that module comes later). */
 const MUTED_VOICE = '';
@@ -97,6 +98,8 @@ export class Call extends EventTarget {
 
   /** Who is speaking, from a moment after joining (./later.ts) for as long as we are in a room. */
   #speech: SpeakingWatch | undefined;
+  /** Each link's statistics, likewise. */
+  #stats: StatsWatch | undefined;
   /**
    * The Web Audio context for our microphone's level, made or resumed in join() and the
    * toggles: those run in user gestures, and browsers start a context only in one (Firefox
@@ -331,7 +334,7 @@ export class Call extends EventTarget {
     if (run.aborted) return;
     if (failed) return this.#failState(failed);
     this.#setState('joined');
-    void this.#watchSpeaking(run);
+    void this.#watchLater(run);
     this.#emit(new JoinedEvent(o.room, this.#session!.self!));
   }
 
@@ -491,16 +494,20 @@ export class Call extends EventTarget {
     closed: (error) => this.#stopAll('error', error),
     mediaState: () => this.#mediaEnvelope(),
     speaking: (id) => !!this.#speech?.speaking(id),
+    stats: (id) => this.#stats?.stats(id),
   };
 
   #resumeAudio() {
     if (typeof AudioContext === 'function') (this.#audio ??= new AudioContext()).resume().catch(() => {});
   }
 
-  /** Starts following who speaks, once its module is there (unless `run` was superseded by then). */
-  async #watchSpeaking(run: AbortSignal) {
-    const { SpeakingWatch } = await parts.speaking().catch(() => ({ SpeakingWatch: undefined }));
-    if (run.aborted || !SpeakingWatch) return;
+  /** Starts following who speaks and how the links are, once their modules are there (unless `run` was superseded by then). */
+  async #watchLater(run: AbortSignal) {
+    const [speaking, stats] = await Promise.all([parts.speaking(), parts.stats()]).catch(() => []);
+    if (run.aborted || !speaking || !stats) return;
+    this.#stats ??= new stats.StatsWatch({ connections: () => this.connections, changed: () => this.#changed(true) });
+    this.#stats.start();
+    const { SpeakingWatch } = speaking;
     this.#speech ??= new SpeakingWatch({
       audio: () => this.#audio,
       selfId: () => this.#session?.self?.id,
@@ -537,6 +544,7 @@ export class Call extends EventTarget {
     const session = this.#session;
     // Speaking ends (its events go out) while the peers are still there.
     this.#speech?.stop();
+    this.#stats?.stop();
     this.#activeSpeaker = undefined;
     this.#session = undefined;
     this.#hand = undefined;

@@ -1,11 +1,14 @@
 /**
  * What the Call loads when it needs it, not with it (docs/architecture.md, "Parts loaded on
- * demand"): who is speaking (once in a room; a call connects without it), and the adapter of
+ * demand"): who is speaking and how good each link is (once in a room; a call connects
+ * without them), and the adapter of
  * the rarely used `local` signaling. Bundlers see dynamic imports; the script-tag build makes each a file of
  * its own (scripts/rollup-parts.mjs).
  */
 export const parts = {
   speaking: () => import('./speaking.js'),
+  /** Each link's statistics and quality. */
+  stats: () => import('./link-stats.js'),
   /** The BroadcastChannel adapter (`signaling: 'local'`). */
   local: () => import('../signaling/broadcast-channel.js'),
 };

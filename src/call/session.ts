@@ -9,6 +9,7 @@ import { errorInfo, type PeerCallErrorInfo } from '../errors.js';
 import { PeerJoinedEvent, PeerLeftEvent, ReactionEvent, StateChangeEvent, type ChatMessage } from '../events.js';
 import type { TrackKind } from '../media/local-media.js';
 import type { Envelope } from '../rtc/chat-wire.js';
+import type { LinkStats } from './link-stats.js';
 import { Mesh, type MeshEvents } from '../rtc/mesh.js';
 import { newConnection, type LinkPath, type LocalTracks } from '../rtc/peer-link.js';
 import type { PeerInfo, SignalingAdapter, SignalingHandlers, SignalingStatus } from '../signaling/adapter.js';
@@ -29,6 +30,8 @@ export interface SessionHost {
   mediaState(): Envelope & { t: 'media' };
   /** Whether a peer is speaking now (the Call's SpeakingDetector). */
   speaking(id: string): boolean;
+  /** The link's last statistics (the Call's StatsWatch). */
+  stats(id: string): LinkStats | undefined;
 }
 
 export class Session {
@@ -127,6 +130,7 @@ export class Session {
       screen: p.screen,
       hand: p.hand,
       speaking: this.host.speaking(p.id),
+      stats: this.host.stats(p.id),
     }));
   }
 

@@ -1,7 +1,12 @@
-/** The device picker: which camera and which microphone. A part (src/parts/registry.ts). */
+/**
+ * The settings panel behind the control bar's settings button: which camera and which
+ * microphone (when there is a choice), and the connection to each peer (./connection.ts).
+ * Part of the in-call part (src/parts/registry.ts).
+ */
 import { html, nothing } from 'lit';
 import { t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
+import { connection } from './connection.js';
 
 export function devicePicker(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
   const camId = s.call.media.camera?.getSettings().deviceId;
@@ -9,13 +14,18 @@ export function devicePicker(s: ViewState, a: ViewActions, cams: MediaDeviceInfo
   const options = (list: MediaDeviceInfo[], current: string | undefined, fallback: 'devices.cameraN' | 'devices.microphoneN') =>
     list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || t(fallback, { n: i + 1 })}</option>`);
   return html`
-    <div part="devices" class="row" role="group" aria-label=${t('controls.devices')}>
-      ${cams.length
-        ? html`<label class="field">${t('devices.camera')}<select part="camera-select" @change=${(e: Event) => a.useDevice('video', (e.target as HTMLSelectElement).value)}>${options(cams, camId, 'devices.cameraN')}</select></label>`
+    <div part="devices" class="settings" role="group" aria-label=${t('controls.devices')}>
+      ${cams.length + mics.length > 1
+        ? html`<div class="row">
+            ${cams.length
+              ? html`<label class="field">${t('devices.camera')}<select part="camera-select" @change=${(e: Event) => a.useDevice('video', (e.target as HTMLSelectElement).value)}>${options(cams, camId, 'devices.cameraN')}</select></label>`
+              : nothing}
+            ${mics.length
+              ? html`<label class="field">${t('devices.microphone')}<select part="microphone-select" @change=${(e: Event) => a.useDevice('audio', (e.target as HTMLSelectElement).value)}>${options(mics, micId, 'devices.microphoneN')}</select></label>`
+              : nothing}
+          </div>`
         : nothing}
-      ${mics.length
-        ? html`<label class="field">${t('devices.microphone')}<select part="microphone-select" @change=${(e: Event) => a.useDevice('audio', (e.target as HTMLSelectElement).value)}>${options(mics, micId, 'devices.microphoneN')}</select></label>`
-        : nothing}
+      ${connection(s)}
     </div>
   `;
 }

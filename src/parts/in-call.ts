@@ -1,16 +1,25 @@
 /**
  * The views a call shows once it is running, in one part (src/parts/registry.ts): the chat
- * panel, the device picker, the notices (toasts, the muted hint) and reactions. One part,
- * not four: they are all wanted a moment after joining, and each part costs the first load
- * its name, hash and integrity.
+ * panel, the settings panel (devices, connection), the notices (toasts, the muted hint),
+ * reactions, raised hands and the quality badges on the tiles. One part, not six: they are
+ * all wanted a moment after joining, and each part costs the first load its name, hash and
+ * integrity. Their sentences come with them (./in-call-strings.ts).
  */
+import { addStrings } from '../strings.js';
 import { styles as chat } from './chat-panel.js';
+import { styles as connection } from './connection.js';
+import { styles as hand } from './hand.js';
+import { inCallEn } from './in-call-strings.js';
 import { styles as notices } from './notices.js';
 import { styles as reactions } from './reactions.js';
 
+addStrings(inCallEn);
+
 export { chatPanel } from './chat-panel.js';
+export { quality } from './connection.js';
 export { devicePicker } from './device-picker.js';
+export { hand } from './hand.js';
 export { notices } from './notices.js';
 export { onTile, reactionPicker } from './reactions.js';
 
-export const styles = [chat, notices, reactions];
+export const styles = [chat, connection, hand, notices, reactions];

@@ -39,10 +39,8 @@ export function controls(s: ViewState, a: ViewActions) {
         title=${t('controls.react')} @click=${a.toggleReactions}>${icon('react')}</button>${s.reactionsOpen ? s.part('in-call')?.reactionPicker(s, a) : nothing}</span>
       <button part="control hand-button" class="control toggle" aria-label=${t('controls.hand')} aria-pressed=${s.call.handRaised ? 'true' : 'false'}
         title=${t(s.call.handRaised ? 'controls.handLower' : 'controls.hand')} @click=${a.toggleHand}>${icon('hand')}</button>
-      ${cams.length + mics.length > 1
-        ? html`<button part="control devices-button" class="control toggle" aria-label=${t('controls.devices')} aria-expanded=${s.devicesOpen ? 'true' : 'false'}
-            title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>`
-        : nothing}
+      <button part="control devices-button" class="control toggle" aria-label=${t('controls.devices')} aria-expanded=${s.devicesOpen ? 'true' : 'false'}
+        title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>
       <button part="control chat-button" class="control toggle" aria-label=${s.unread ? t('controls.chatUnread', { count: s.unread }) : t('controls.chat')}
         aria-pressed=${s.chatOpen ? 'true' : 'false'} title=${t('controls.chat')} @click=${a.toggleChat}>${icon('chat')}${s.unread
           ? html`<span part="badge" class="badge" aria-hidden="true">${s.unread > 9 ? '9+' : s.unread}</span>`

@@ -17,9 +17,9 @@ export function handPositions(times: Array<number | undefined>): HandPosition {
   return (at) => (at === undefined ? undefined : raised.filter((x) => x < at).length + 1);
 }
 
-function hand(position: number | undefined) {
-  if (position === undefined) return nothing;
-  return html`<span part="hand" class="hand" role="img" aria-label=${t('tile.hand', { position })}>${icon('hand')}${position}</span>`;
+/** The raised hand (a view of the in-call part, like the reaction and the quality badge). */
+function hand(s: ViewState, position: number | undefined) {
+  return position === undefined ? nothing : (s.part('in-call')?.hand(position) ?? nothing);
 }
 
 function reaction(s: ViewState, id: string | undefined) {
@@ -35,16 +35,10 @@ export function selfTile(s: ViewState, selfName: string, handAt: HandPosition) {
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
       ${!m.video ? avatar(selfName) : nothing}${reaction(s, s.call.self?.id)}
       <figcaption part="tile-label" class="label">
-        ${hand(handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
+        ${hand(s, handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
       </figcaption>
     </figure>
   `;
-}
-
-function pathTitle(p: PeerSnapshot): string {
-  if (!p.path) return p.name;
-  const path = t(`path.${p.path.type}`);
-  return p.path.rtt !== undefined ? t('path.titleRtt', { name: p.name, path, rtt: p.path.rtt }) : t('path.title', { name: p.name, path });
 }
 
 export function remoteTile(s: ViewState, p: PeerSnapshot, handAt: HandPosition) {
@@ -54,13 +48,13 @@ export function remoteTile(s: ViewState, p: PeerSnapshot, handAt: HandPosition) 
   // thread (~4 ms a track on a loaded machine), while the link's answer is being applied.
   const stream = p.stream.getTracks().length > 0 ? p.stream : null;
   return html`
-    <figure part=${p.speaking ? 'tile tile-remote tile-speaking' : 'tile tile-remote'} class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} ?data-speaking=${p.speaking} title=${pathTitle(p)}>
+    <figure part=${p.speaking ? 'tile tile-remote tile-speaking' : 'tile tile-remote'} class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} ?data-speaking=${p.speaking}>
       <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${live(stream)} .muted=${s.audioBlocked}
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
       ${!hasVideo ? avatar(p.name) : nothing}${reaction(s, p.id)}
       <figcaption part="tile-label" class="label">
-        ${hand(handAt(p.hand))}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
-        <span>${p.name}</span>
+        ${hand(s, handAt(p.hand))}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
+        <span>${p.name}</span>${p.stats && p.stats.quality !== 'good' ? s.part('in-call')?.quality(p.stats) : nothing}
         <span part="tile-status" class="status">${t(`link.${p.state}`)}</span>
       </figcaption>
     </figure>

@@ -144,7 +144,7 @@ describe('embedding on another origin', () => {
     // The part is tampered with on the way (a compromised CDN) until the test stops it.
     let tampered = 0;
     let honest = false;
-    await a.route('**/parts/chat.*.js', async (route) => {
+    await a.route('**/parts/in-call.*.js', async (route) => {
       if (honest) return route.continue();
       tampered++;
       const body = (await (await route.fetch()).text()).replace('"use strict";', '"use strict";alert("pwned");');
@@ -155,7 +155,7 @@ describe('embedding on another origin', () => {
     await a.locator('peer-call').locator('[part~="chat-button"]').click();
     const failure = a.locator('peer-call').locator('[part~="part-error"]');
     await failure.waitFor();
-    assert.match(await failure.innerText(), /could not be loaded \(could not load http:\/\/localhost:\d+\/parts\/chat\.[0-9a-f]{8}\.js\)/);
+    assert.match(await failure.innerText(), /could not be loaded \(could not load http:\/\/localhost:\d+\/parts\/in-call\.[0-9a-f]{8}\.js\)/);
     // Its retry fetches it again, unaltered this time.
     honest = true;
     await failure.locator('button').click();

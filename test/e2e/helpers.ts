@@ -79,8 +79,9 @@ export async function remoteVideoFlows(page: Page, timeout = 30_000): Promise<nu
  * Opens `url` in a new context of `browser` (a page with one <peer-call> in prejoin),
  * types `name` and presses Join, like a user. Resolves once the element is joined.
  */
-export async function joinFromPage(browser: Browser, url: string, name?: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+/** Opens `url` (in `page`, else a new context's page), fills the name, clicks Join, waits until joined. */
+export async function joinFromPage(browser: Browser, url: string, name?: string, page?: Page): Promise<Page> {
+  page ??= await (await browser.newContext()).newPage();
   await page.goto(url);
   const el = page.locator('peer-call');
   if (name !== undefined) await el.locator('[part~="name-input"]').fill(name);

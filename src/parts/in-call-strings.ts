@@ -1,0 +1,48 @@
+/**
+ * The sentences of the in-call part (./in-call.ts): they come with it, not with the first
+ * load, and join the catalog (src/strings.ts) when it loads. Same rules as the catalog.
+ */
+export const inCallEn = {
+  // ---- chat
+  'chat.title': 'Chat',
+  'chat.close': 'Close chat',
+  'chat.you': 'You',
+  'chat.message': 'Message',
+  'chat.placeholder': 'Message everyone',
+  'chat.send': 'Send',
+
+  // ---- devices and connection (the settings panel)
+  'devices.camera': 'Camera',
+  'devices.microphone': 'Microphone',
+  'devices.cameraN': 'Camera {n}',
+  'devices.microphoneN': 'Microphone {n}',
+  'path.host': 'direct connection',
+  'path.srflx': 'direct connection through NAT',
+  'path.prflx': 'direct connection through NAT',
+  'path.relay': 'relayed through TURN',
+  'stats.title': 'Connection',
+  'stats.none': 'Nobody is connected yet.',
+  'stats.waiting': 'measuring…',
+  'stats.peer': 'Person',
+  'stats.path': 'Path',
+  'stats.rtt': 'Round trip',
+  'stats.loss': 'Lost (in / out)',
+  'stats.jitter': 'Jitter',
+  'stats.bitrate': 'Kbit/s (in / out)',
+  'stats.video': 'Video received',
+  'stats.limited': 'your video is held back by {reason}',
+  'limit.bandwidth': 'the network',
+  'limit.cpu': 'this device’s processor',
+  'limit.other': 'the browser',
+
+  // ---- quality on the tiles
+  'quality.fair': 'Weak connection',
+  'quality.poor': 'Poor connection',
+  'quality.because': '{quality}: {reasons}',
+  'reason.rtt': 'slow round trip ({rtt} ms)',
+  'reason.loss': 'packets lost ({loss} %)',
+  'reason.jitter': 'uneven delivery ({jitter} ms jitter)',
+
+  // ---- notices
+  'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',
+} as const;
