@@ -30,14 +30,11 @@ export function loadPart(name: string): Promise<unknown> {
         script.integrity = integrity;
         script.crossOrigin = 'anonymous';
       }
-      script.onload = () => {
+      // Loaded but not registered (not a part of this build) fails like a network error.
+      script.onload = script.onerror = () => {
         script.remove();
         const factory = slot[file];
-        if (factory) resolve(factory(host));
-        else reject(new Error(`${url} did not register ${file}`));
-      };
-      script.onerror = () => {
-        script.remove();
+        if (factory) return resolve(factory(host));
         // The next call tries again (the network may be back).
         loading.delete(name);
         reject(new Error(`could not load ${url}`));

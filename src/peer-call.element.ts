@@ -75,6 +75,12 @@ const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function
  * @csspart tile-self - The own tile.
  * @csspart tile-remote - A remote peer's tile.
  * @csspart tile-speaking - The tile of someone speaking now (also `data-speaking`).
+ * @csspart tile-actions - A tile's buttons (pin, full screen, picture-in-picture), shown while the pointer is over it or focus is in it.
+ * @csspart pin-button - Pins the tile's participant to the stage (`aria-pressed`), or unpins.
+ * @csspart fullscreen-button - Shows the tile in full screen (where the browser can).
+ * @csspart pip-button - Plays the tile's video picture-in-picture (where the browser can).
+ * @csspart layout-button - In the settings panel: the speaker layout on or off (`aria-pressed`).
+ * @csspart call-fullscreen-button - In the settings panel: the whole call in full screen.
  * @csspart video - The video element of a tile.
  * @csspart tile-label - A tile's name label.
  * @csspart tile-status - A tile's connection state.
@@ -145,6 +151,8 @@ export class PeerCallElement extends LitElement {
     cameraOff: { type: Boolean, attribute: 'camera-off', reflect: true },
     chatOpen: { type: Boolean, attribute: 'chat-open', reflect: true },
     mediaTimeout: { type: Number, attribute: 'media-timeout' },
+    layout: { reflect: true },
+    pinned: {},
   };
 
   /** The room to join. Changing it while in a call moves the call to the new room. */
@@ -177,6 +185,13 @@ export class PeerCallElement extends LitElement {
   declare chatOpen: boolean;
   /** How long to wait for the camera/microphone permission prompt, in ms. Default 30000. */
   declare mediaTimeout: number;
+  /**
+   * `grid` (default: everyone the same size) or `speaker` (who speaks, large; the others in a
+   * strip). A shared screen or a pinned participant takes the stage in either, while it lasts.
+   */
+  declare layout: 'grid' | 'speaker';
+  /** The participant pinned to the stage: a peer's id, or your own (`self.id`); undefined for none. */
+  declare pinned: string | undefined;
 
   #batch = new RenderBatchController(this);
   #controller = new CallController(this, { room: '' }, this.#batch);
@@ -203,6 +218,7 @@ export class PeerCallElement extends LitElement {
     this.cameraOff = false;
     this.chatOpen = false;
     this.mediaTimeout = 30_000;
+    this.layout = 'grid';
     // The muted / camera-off attributes follow the Call's devices, whatever changed them.
     this.#call.addEventListener(StateChangeEvent.type, (e) => {
       const { subject, state } = e as StateChangeEvent;
@@ -438,6 +454,8 @@ export class PeerCallElement extends LitElement {
     toggleHand: () => this.raiseHand(),
     toggleReactions: this.#reactions.togglePicker,
     react: (r) => this.react(r),
+    pin: (id) => (this.pinned = id),
+    setLayout: (layout) => (this.layout = layout),
     submitChat: this.#chat.submit,
     retryMedia: (choice) => {
       this.#media.choose(choice);
@@ -464,6 +482,8 @@ export class PeerCallElement extends LitElement {
         devicesOpen: this.#media.devicesOpen,
         announcement: this.#announcer.text,
         toasts: this.#toasts.toasts,
+        layout: this.layout,
+        pinned: this.pinned,
         reactions: this.#reactions.shown,
         reactionsOpen: this.#reactions.pickerOpen,
         reactionChoices: Call.reactions,

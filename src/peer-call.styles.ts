@@ -328,21 +328,6 @@ export const styles = css`
     opacity: 0.45;
     cursor: not-allowed;
   }
-  .badge {
-    position: absolute;
-    inset-block-start: -2px;
-    inset-inline-end: -2px;
-    min-inline-size: 18px;
-    block-size: 18px;
-    padding-inline: 4px;
-    border-radius: 9px;
-    background: var(--_danger);
-    color: #fff;
-    font-size: 11px;
-    font-weight: 600;
-    line-height: 18px;
-    text-align: center;
-  }
   .enable-audio {
     position: absolute;
     top: calc(var(--_gap) * 2);

@@ -36,7 +36,25 @@ export function chatPanel(s: ViewState, a: ViewActions) {
   `;
 }
 
+/** The unread count on the chat button (messages come once the call runs, and so does this part). */
+export const unreadBadge = (unread: number) => html`<span part="badge" class="badge" aria-hidden="true">${unread > 9 ? '9+' : unread}</span>`;
+
 export const styles = css`
+  .badge {
+    position: absolute;
+    inset-block-start: -2px;
+    inset-inline-end: -2px;
+    min-inline-size: 18px;
+    block-size: 18px;
+    padding-inline: 4px;
+    border-radius: 9px;
+    background: var(--_danger);
+    color: #fff;
+    font-size: 11px;
+    font-weight: 600;
+    line-height: 18px;
+    text-align: center;
+  }
   .chat {
     width: 300px;
     flex: none;

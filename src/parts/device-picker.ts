@@ -7,6 +7,7 @@ import { html, nothing } from 'lit';
 import { t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
 import { connection } from './connection.js';
+import { stageSettings } from './stage.js';
 
 export function devicePicker(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
   const camId = s.call.media.camera?.getSettings().deviceId;
@@ -25,6 +26,7 @@ export function devicePicker(s: ViewState, a: ViewActions, cams: MediaDeviceInfo
               : nothing}
           </div>`
         : nothing}
+      ${stageSettings(s, a)}
       ${connection(s)}
     </div>
   `;

@@ -43,6 +43,14 @@ export const inCallEn = {
   'reason.loss': 'packets lost ({loss} %)',
   'reason.jitter': 'uneven delivery ({jitter} ms jitter)',
 
+  // ---- the stage
+  'tile.pin': 'Pin to the stage',
+  'tile.unpin': 'Unpin',
+  'tile.fullscreen': 'Full screen',
+  'tile.pip': 'Picture in picture',
+  'stage.speakerView': 'Speaker view',
+  'stage.fullscreen': 'Whole call in full screen',
+
   // ---- notices
   'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',
 } as const;

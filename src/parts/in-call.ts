@@ -1,7 +1,7 @@
 /**
  * The views a call shows once it is running, in one part (src/parts/registry.ts): the chat
  * panel, the settings panel (devices, connection), the notices (toasts, the muted hint),
- * reactions, raised hands and the quality badges on the tiles. One part, not six: they are
+ * reactions, raised hands, the quality badges, the layouts and the tiles' actions. One part, not eight: they are
  * all wanted a moment after joining, and each part costs the first load its name, hash and
  * integrity. Their sentences come with them (./in-call-strings.ts).
  */
@@ -12,14 +12,16 @@ import { styles as hand } from './hand.js';
 import { inCallEn } from './in-call-strings.js';
 import { styles as notices } from './notices.js';
 import { styles as reactions } from './reactions.js';
+import { styles as stage } from './stage.js';
 
 addStrings(inCallEn);
 
-export { chatPanel } from './chat-panel.js';
+export { chatPanel, unreadBadge } from './chat-panel.js';
 export { quality } from './connection.js';
 export { devicePicker } from './device-picker.js';
 export { hand } from './hand.js';
 export { notices } from './notices.js';
 export { onTile, reactionPicker } from './reactions.js';
+export { stage, stageSettings, tileActions } from './stage.js';
 
-export const styles = [chat, connection, hand, notices, reactions];
+export const styles = [chat, connection, hand, notices, reactions, stage];

@@ -20,7 +20,7 @@ function stage(s: ViewState, a: ViewActions) {
       return leftPanel(s, a);
     case 'joined':
     case 'joining':
-      return grid(s);
+      return grid(s, a);
     default:
       return idlePanel(s);
   }

@@ -43,7 +43,7 @@ export function controls(s: ViewState, a: ViewActions) {
         title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>
       <button part="control chat-button" class="control toggle" aria-label=${s.unread ? t('controls.chatUnread', { count: s.unread }) : t('controls.chat')}
         aria-pressed=${s.chatOpen ? 'true' : 'false'} title=${t('controls.chat')} @click=${a.toggleChat}>${icon('chat')}${s.unread
-          ? html`<span part="badge" class="badge" aria-hidden="true">${s.unread > 9 ? '9+' : s.unread}</span>`
+          ? s.part('in-call')?.unreadBadge(s.unread)
           : nothing}</button>
       <slot name="controls"></slot>
       <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} title=${t('controls.leave')} @click=${a.leave}>

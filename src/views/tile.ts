@@ -4,7 +4,7 @@ import { live } from 'lit/directives/live.js';
 import type { PeerSnapshot } from '../call/call-types.js';
 import { icon } from '../icons.js';
 import { t } from '../strings.js';
-import type { ViewState } from './view-context.js';
+import type { ViewActions, ViewState } from './view-context.js';
 
 const avatar = (name: string) => html`<div class="avatar"><span aria-hidden="true">${[...name.trim()][0]?.toUpperCase() ?? '?'}</span></div>`;
 
@@ -27,13 +27,15 @@ function reaction(s: ViewState, id: string | undefined) {
   return shown ? (s.part('in-call')?.onTile(shown) ?? nothing) : nothing;
 }
 
-export function selfTile(s: ViewState, selfName: string, handAt: HandPosition) {
+export function selfTile(s: ViewState, a: ViewActions, selfName: string, handAt: HandPosition, featured: string | undefined) {
   const m = s.call.media;
+  const id = s.call.self?.id;
   return html`
-    <figure part=${s.call.speaking ? 'tile tile-self tile-speaking' : 'tile tile-self'} class="tile" data-state="connected" ?data-speaking=${s.call.speaking}>
+    <figure part=${s.call.speaking ? 'tile tile-self tile-speaking' : 'tile tile-self'} class="tile" data-state="connected" ?data-speaking=${s.call.speaking}
+      ?data-featured=${!!id && featured === id}>
       <video part="video" class=${m.screen ? '' : 'mirror'} ?data-screen=${!!m.screen} .srcObject=${live(m.stream)}
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
-      ${!m.video ? avatar(selfName) : nothing}${reaction(s, s.call.self?.id)}
+      ${!m.video ? avatar(selfName) : nothing}${reaction(s, id)}${id ? s.part('in-call')?.tileActions(s, a, id) : nothing}
       <figcaption part="tile-label" class="label">
         ${hand(s, handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
       </figcaption>
@@ -41,17 +43,17 @@ export function selfTile(s: ViewState, selfName: string, handAt: HandPosition) {
   `;
 }
 
-export function remoteTile(s: ViewState, p: PeerSnapshot, handAt: HandPosition) {
+export function remoteTile(s: ViewState, a: ViewActions, p: PeerSnapshot, handAt: HandPosition, featured: string | undefined) {
   const hasVideo = p.camera && p.stream.getVideoTracks().length > 0;
   // The stream goes to the video once it has tracks: a track added to a stream that a
   // video already plays makes Chromium rebuild the player there and then, on the main
   // thread (~4 ms a track on a loaded machine), while the link's answer is being applied.
   const stream = p.stream.getTracks().length > 0 ? p.stream : null;
   return html`
-    <figure part=${p.speaking ? 'tile tile-remote tile-speaking' : 'tile tile-remote'} class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} ?data-speaking=${p.speaking}>
+    <figure part=${p.speaking ? 'tile tile-remote tile-speaking' : 'tile tile-remote'} class="tile" data-peer=${p.id} data-state=${p.state} data-path=${p.path?.type ?? ''} ?data-speaking=${p.speaking} ?data-featured=${featured === p.id}>
       <video part="video" data-remote ?data-screen=${p.screen} .srcObject=${live(stream)} .muted=${s.audioBlocked}
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
-      ${!hasVideo ? avatar(p.name) : nothing}${reaction(s, p.id)}
+      ${!hasVideo ? avatar(p.name) : nothing}${reaction(s, p.id)}${s.part('in-call')?.tileActions(s, a, p.id)}
       <figcaption part="tile-label" class="label">
         ${hand(s, handAt(p.hand))}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
         <span>${p.name}</span>${p.stats && p.stats.quality !== 'good' ? s.part('in-call')?.quality(p.stats) : nothing}

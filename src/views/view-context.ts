@@ -22,6 +22,10 @@ export interface ViewState {
   announcement: string;
   /** Brief notices over the stage (joins, leaves, chat while it is closed; ToastController). */
   toasts: ReadonlyArray<{ readonly id: number; readonly text: string }>;
+  /** The layout asked for (a shared screen or a pin makes it `speaker` while they last). */
+  layout: 'grid' | 'speaker';
+  /** The participant pinned to the stage (a peer's id, or ours), if any. */
+  pinned: string | undefined;
   /** The reaction each tile shows now, by sender id (ours included). */
   reactions: ReadonlyMap<string, { readonly reaction: string; readonly n: number }>;
   reactionsOpen: boolean;
@@ -45,6 +49,9 @@ export interface ViewActions {
   toggleChat(): void;
   toggleHand(): void;
   toggleReactions(): void;
+  /** Pins a participant to the stage (undefined: unpins). */
+  pin(id: string | undefined): void;
+  setLayout(layout: 'grid' | 'speaker'): void;
   react(reaction: Reaction): void;
   submitChat(e: Event): void;
   /** After a media error: try again with `choice` (undefined: as the attribute says). */
