@@ -8,7 +8,8 @@
 
 // Read while the script is being evaluated; null later, and in module scripts.
 const current = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
-const scriptOrigin = current?.src ? new URL(current.src).origin : undefined;
+/** The script's address: its currentScript's, or (a module script) its tag's. */
+const src = current?.src || findTag()?.src;
 
 /**
  * Where the peer-call.js script came from (the page's address when we cannot tell), the
@@ -16,7 +17,7 @@ const scriptOrigin = current?.src ? new URL(current.src).origin : undefined;
  * on-demand parts from beside it, the same way.
  */
 export const scriptSrc = {
-  url: current?.src || findTag()?.src || (typeof location !== 'undefined' ? location.href : ''),
+  url: src || (typeof location !== 'undefined' ? location.href : ''),
   nonce: current?.nonce ?? '',
   integrity: !!current?.integrity,
 };
@@ -33,8 +34,5 @@ export interface DefaultServer {
 }
 
 export function defaultServer(): DefaultServer {
-  if (scriptOrigin) return { url: scriptOrigin, guessed: false };
-  // Loaded as <script type="module" src=".../peer-call.js">: find that tag.
-  const tag = findTag();
-  return tag ? { url: new URL(tag.src, location.href).origin, guessed: false } : { url: location.origin, guessed: true };
+  return src ? { url: new URL(src).origin, guessed: false } : { url: location.origin, guessed: true };
 }

@@ -328,13 +328,6 @@ export const styles = css`
     opacity: 0.45;
     cursor: not-allowed;
   }
-  .enable-audio {
-    position: absolute;
-    top: calc(var(--_gap) * 2);
-    left: 50%;
-    transform: translateX(-50%);
-    z-index: 2;
-  }
 
   @media (prefers-reduced-motion: no-preference) {
     .control,

@@ -52,13 +52,11 @@ export const en = {
   'tile.yourVideo': 'Your video',
   'tile.videoOf': 'Video of {name}',
   'tile.micMuted': 'microphone muted',
-  'tile.hand': 'hand raised, number {position}',
   'link.connecting': 'connecting…',
   'link.connected': 'connected',
   'link.reconnecting': 'reconnecting…',
   'link.failed': 'connection failed',
   'link.closed': 'left',
-  'enableAudio': 'Enable audio',
   'guest': 'Guest',
 
   // ---- controls

@@ -503,11 +503,11 @@ export class Call extends EventTarget {
 
   /** Starts following who speaks and how the links are, once their modules are there (unless `run` was superseded by then). */
   async #watchLater(run: AbortSignal) {
-    const [speaking, stats] = await Promise.all([parts.speaking(), parts.stats()]).catch(() => []);
-    if (run.aborted || !speaking || !stats) return;
-    this.#stats ??= new stats.StatsWatch({ connections: () => this.connections, changed: () => this.#changed(true) });
+    const part = await parts['in-room']().catch(() => undefined);
+    if (run.aborted || !part) return;
+    const { SpeakingWatch, StatsWatch } = part;
+    this.#stats ??= new StatsWatch({ connections: () => this.connections, changed: () => this.#changed(true) });
     this.#stats.start();
-    const { SpeakingWatch } = speaking;
     this.#speech ??= new SpeakingWatch({
       audio: () => this.#audio,
       selfId: () => this.#session?.self?.id,

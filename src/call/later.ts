@@ -6,9 +6,8 @@
  * its own (scripts/rollup-parts.mjs).
  */
 export const parts = {
-  speaking: () => import('./speaking.js'),
-  /** Each link's statistics and quality. */
-  stats: () => import('./link-stats.js'),
+  /** Who is speaking, each link's statistics and quality (./in-room.ts). */
+  'in-room': () => import('./in-room.js'),
   /** The BroadcastChannel adapter (`signaling: 'local'`). */
   local: () => import('../signaling/broadcast-channel.js'),
 };

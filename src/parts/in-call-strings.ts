@@ -44,6 +44,7 @@ export const inCallEn = {
   'reason.jitter': 'uneven delivery ({jitter} ms jitter)',
 
   // ---- the stage
+  'tile.hand': 'hand raised, number {position}',
   'tile.pin': 'Pin to the stage',
   'tile.unpin': 'Unpin',
   'tile.fullscreen': 'Full screen',
@@ -52,5 +53,6 @@ export const inCallEn = {
   'stage.fullscreen': 'Whole call in full screen',
 
   // ---- notices
+  'enableAudio': 'Enable audio',
   'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',
 } as const;

@@ -20,7 +20,7 @@ export { chatPanel, unreadBadge } from './chat-panel.js';
 export { quality } from './connection.js';
 export { devicePicker } from './device-picker.js';
 export { hand } from './hand.js';
-export { notices } from './notices.js';
+export { enableAudio, notices } from './notices.js';
 export { onTile, reactionPicker } from './reactions.js';
 export { stage, stageSettings, tileActions } from './stage.js';
 

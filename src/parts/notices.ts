@@ -1,11 +1,12 @@
 /**
  * The notices over the stage: the toasts (ToastController keeps them; joins, leaves, hands,
- * chat while it is closed) and the "you are muted" hint. A part (src/parts/registry.ts): asked
+ * chat while it is closed), the "you are muted" hint, and the button that lets sound play
+ * where the browser blocked it. A part (src/parts/registry.ts): asked
  * for when there is a first notice to show, and loaded when the page is idle after joining.
  */
 import { css, html, nothing } from 'lit';
 import { t } from '../strings.js';
-import type { ViewState } from '../views/view-context.js';
+import type { ViewActions, ViewState } from '../views/view-context.js';
 
 export function notices(s: ViewState) {
   return html`
@@ -16,7 +17,17 @@ export function notices(s: ViewState) {
   `;
 }
 
+/** Shown when the browser blocked sound: one click (a user gesture) lets it play. */
+export const enableAudio = (a: ViewActions) => html`<button part="enable-audio" class="primary enable-audio" @click=${a.enableAudio}>${t('enableAudio')}</button>`;
+
 export const styles = css`
+  .enable-audio {
+    position: absolute;
+    top: calc(var(--_gap) * 2);
+    left: 50%;
+    transform: translateX(-50%);
+    z-index: 2;
+  }
   /* Notices: over the top of the stage, never in the way. */
   .toasts {
     position: absolute;

@@ -1,6 +1,5 @@
 /** The whole element: banner, stage (a panel or the grid), chat, controls, live region. */
 import { html, nothing } from 'lit';
-import { t } from '../strings.js';
 import { controls } from './controls.js';
 import { grid } from './grid.js';
 import { banner, errorPanel, idlePanel, leftPanel, mediaErrorPanel, partFailed } from './panels.js';
@@ -35,7 +34,7 @@ export function callView(s: ViewState, a: ViewActions) {
         <div part="stage" class="stage">
           ${stage(s, a)}
           ${inCall && s.audioBlocked
-            ? html`<button part="enable-audio" class="primary enable-audio" @click=${a.enableAudio}>${t('enableAudio')}</button>`
+            ? s.part('in-call')?.enableAudio(a)
             : nothing}
           ${inCall && (s.toasts.length || s.call.talkingWhileMuted) ? s.part('in-call')?.notices(s) : nothing}
         </div>

@@ -3,7 +3,8 @@
 // `peer-call-server` (signaling-server/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -101,6 +102,24 @@ test('docs/element-reference.md is what custom-elements.json says (npm run docs:
   assert.equal(check.status, 0, check.stderr);
   const reference = readFileSync('docs/element-reference.md', 'utf8');
   for (const word of ['`camera-off`', '`peer-call-message`', '`mic-button`', '`--peer-call-accent`', '`controls`', '`toggleMicrophone(on?)`']) assert.ok(reference.includes(word), word);
+});
+
+test('the script-tag bundle\'s first load is within the budget: 40 KiB gzip, as the server sends it', () => {
+  // zlib at level 9 is what the reference server (and bench:size) uses; GNU gzip packs tighter.
+  const bytes = gzipSync(readFileSync('dist/peer-call.js'), { level: 9 }).length;
+  assert.ok(bytes <= 40 * 1024, `dist/peer-call.js is ${bytes} bytes gzip, over 40,960: move rarely used parts on demand (docs/architecture.md)`);
+});
+
+test('the parts loaded on demand ship with both packages, the same files', () => {
+  const parts = readdirSync('dist/parts').filter((f) => f.endsWith('.js'));
+  assert.ok(parts.length > 0, 'no parts built');
+  const files = new Set(packed('.'));
+  const serverFiles = new Set(packed('signaling-server'));
+  for (const f of parts) {
+    assert.ok(files.has(`dist/parts/${f}`), `peer-call lacks dist/parts/${f}`);
+    assert.ok(serverFiles.has(`dist/public/dist/parts/${f}`), `peer-call-server lacks dist/public/dist/parts/${f}`);
+    assert.deepEqual(readFileSync(`signaling-server/dist/public/dist/parts/${f}`), readFileSync(`dist/parts/${f}`));
+  }
 });
 
 test('the server package carries the bundle of its own build and the demo', () => {
