@@ -18,13 +18,12 @@ import type { Reaction } from './rtc/chat-wire.js';
 import { iceServersConverter } from './ice-servers-attribute.js';
 import type { IceServer, PeerInfo, SignalingAdapter, SignalingStatus } from './signaling/adapter.js';
 import { styles } from './peer-call.styles.js';
+import { whenIdle } from './when-idle.js';
 import { callView } from './views/call-view.js';
 import type { ViewActions } from './views/view-context.js';
 
 export type { CallState, PeerSnapshot };
 
-/** Runs `task` when the main thread is next idle (within 2 s; after 1 s where there is no requestIdleCallback). */
-const whenIdle = (task: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(task, { timeout: 2000 }) : setTimeout(task, 1000));
 
 
 /**

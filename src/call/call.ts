@@ -40,6 +40,7 @@ import { adapterNow, preloadAdapter, resolveAdapter } from './adapters.js';
 import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
 import { Session, type SessionHost } from './session.js';
+import { whenIdle } from '../when-idle.js';
 import { parts } from './later.js';
 import type { SpeakingWatch } from './speaking.js';
 import type { StatsWatch } from './link-stats.js';
@@ -334,7 +335,8 @@ export class Call extends EventTarget {
     if (run.aborted) return;
     if (failed) return this.#failState(failed);
     this.#setState('joined');
-    void this.#watchLater(run);
+    // Not while the first links connect: when the page is next idle.
+    whenIdle(() => void this.#watchLater(run));
     this.#emit(new JoinedEvent(o.room, this.#session!.self!));
   }
 
