@@ -62,6 +62,7 @@ export type { CallState, PeerSnapshot };
  * @csspart stage - The area holding the prejoin panel, the grid or a message.
  * @csspart prejoin - The prejoin panel.
  * @csspart preview - The self preview in the prejoin panel.
+ * @csspart mic-meter - The microphone level over the preview (`data-muted` while muted).
  * @csspart name-input - The display-name field in the prejoin panel.
  * @csspart join-button - The Join button.
  * @csspart media-error - The panel explaining a camera/microphone failure.

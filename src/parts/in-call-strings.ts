@@ -52,6 +52,9 @@ export const inCallEn = {
   'stage.speakerView': 'Speaker view',
   'stage.fullscreen': 'Whole call in full screen',
 
+  // ---- the preview
+  'prejoin.meter': 'Microphone level',
+
   // ---- notices
   'enableAudio': 'Enable audio',
   'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',

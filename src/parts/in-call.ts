@@ -1,7 +1,8 @@
 /**
  * The views a call shows once it is running, in one part (src/parts/registry.ts): the chat
  * panel, the settings panel (devices, connection), the notices (toasts, the muted hint),
- * reactions, raised hands, the quality badges, the layouts and the tiles' actions. One part, not eight: they are
+ * reactions, raised hands, the quality badges, the layouts and the tiles' actions, and the
+ * preview's microphone meter (so the part comes while the user is still in the preview). One part, not nine: they are
  * all wanted a moment after joining, and each part costs the first load its name, hash and
  * integrity. Their sentences come with them (./in-call-strings.ts).
  */
@@ -9,6 +10,7 @@ import { addStrings } from '../strings.js';
 import { styles as chat } from './chat-panel.js';
 import { styles as connection } from './connection.js';
 import { styles as hand } from './hand.js';
+import { styles as meter } from './microphone-meter.js';
 import { inCallEn } from './in-call-strings.js';
 import { styles as notices } from './notices.js';
 import { styles as reactions } from './reactions.js';
@@ -20,8 +22,9 @@ export { chatPanel, unreadBadge } from './chat-panel.js';
 export { quality } from './connection.js';
 export { devicePicker } from './device-picker.js';
 export { hand } from './hand.js';
+export { microphoneMeter } from './microphone-meter.js';
 export { enableAudio, notices } from './notices.js';
 export { onTile, reactionPicker } from './reactions.js';
 export { stage, stageSettings, tileActions } from './stage.js';
 
-export const styles = [chat, connection, hand, notices, reactions, stage];
+export const styles = [chat, connection, hand, meter, notices, reactions, stage];

@@ -1,4 +1,4 @@
-/** The prejoin panel: camera preview, name field, microphone/camera toggles and Join. */
+/** The prejoin panel: camera preview (with the microphone meter, a part), name field, microphone/camera toggles and Join. */
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { t } from '../strings.js';
@@ -16,6 +16,7 @@ export function prejoin(s: ViewState, a: ViewActions) {
         ? html`<div part="preview" class="preview">
             <video class="mirror" .srcObject=${live(m.stream)} ?hidden=${!hasVideo} muted .muted=${true} autoplay playsinline aria-label=${t('prejoin.preview')}></video>
             ${!hasVideo ? html`<div class="avatar"><p>${t(capturing ? 'prejoin.asking' : 'prejoin.cameraOff')}</p></div>` : nothing}
+            ${m.microphone ? s.part('in-call')?.microphoneMeter(s) : nothing}
           </div>`
         : html`<p>${t('prejoin.viewer')}</p>`}
       <div class="field">

@@ -1,12 +1,30 @@
 // Runs in a Chromium whose fake microphone speaks: 3 s of voice, 2 s of silence, looped
 // (web-test-runner.config.mjs, group "voice"). Both pages hear the same microphone; muting
 // one of them decides who is heard.
-import { expect } from '@open-wc/testing';
-import { allConnected, pair, record, shadow, sleep, until, type El } from '../helpers.js';
+import { expect, fixture, html } from '@open-wc/testing';
+import { allConnected, newRoom, pair, record, shadow, sleep, until, type El } from '../helpers.js';
 import type { SpeakingEvent, StateChangeEvent } from '../../../src/index.js';
 
 const speakingTile = (el: El, peerId?: string) =>
   shadow(el).querySelector(`${peerId ? `[data-peer="${peerId}"]` : '[part~="tile-self"]'}[data-speaking]`) !== null;
+
+describe('the preview\'s microphone meter', () => {
+  it('follows the voice: most of the bar while it speaks, nothing in the silence', async () => {
+    const el = await fixture<El>(html`<peer-call room=${newRoom()} signaling="local"></peer-call>`);
+    await until(() => el.state === 'prejoin' && !!el.call.media.microphone, 'no preview');
+    await until(() => !!shadow(el).querySelector('[part~="mic-meter"] i'), 'no meter in the preview', 10_000);
+    const meter = shadow(el).querySelector<HTMLElement>('[part~="mic-meter"]')!;
+    expect(meter.getAttribute('aria-label')).to.equal('Microphone level');
+    const scale = () => Number(/scaleX\(([\d.]+)\)/.exec(meter.querySelector<HTMLElement>('i')!.style.transform)?.[1] ?? NaN);
+    await until(() => scale() > 0.5, `the bar did not rise: ${scale()}`, 8_000);
+    await until(() => scale() < 0.05, `the bar did not fall in the silence: ${scale()}`, 8_000);
+    // Muted, it still shows the level (so you see the microphone works), greyed.
+    el.toggleMicrophone(false);
+    await el.updateComplete;
+    expect(meter.hasAttribute('data-muted')).to.equal(true);
+    await until(() => scale() > 0.5, 'the muted bar does not follow the voice', 8_000);
+  });
+});
 
 describe('who is speaking', () => {
   it('the others see who speaks (event, tile, activeSpeaker); a muted microphone is not heard, but told it is muted', async () => {
