@@ -55,6 +55,7 @@ export class PartsController implements ReactiveController {
           adoptStyles(root, supportsAdoptingStyleSheets ? [...base, ...this.#styles] : styles);
         }
         this.#loaded.set(name, part);
+        this.#failed.delete(name);
       },
       (err: unknown) => void (background || this.#failed.set(name, err instanceof Error ? err : new Error(String(err)))),
     );

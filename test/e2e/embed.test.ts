@@ -140,8 +140,9 @@ describe('embedding on another origin', () => {
   });
 
   test('pinned by integrity, the script pins its parts: a tampered part is refused, the real one loads', async () => {
-    const a = await visitor(allowed, '/sri.html');
-    // The part is tampered with on the way (a compromised CDN) until the test stops it.
+    // The part is tampered with on the way (a compromised CDN) until the test stops it; from
+    // the first request on (the preview asks for it as soon as it has a microphone).
+    const a = await (await browser.newContext()).newPage();
     let tampered = 0;
     let honest = false;
     await a.route('**/parts/in-call.*.js', async (route) => {
@@ -150,6 +151,7 @@ describe('embedding on another origin', () => {
       const body = (await (await route.fetch()).text()).replace('"use strict";', '"use strict";alert("pwned");');
       await route.fulfill({ body, headers: { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' } });
     });
+    await a.goto(`${allowed.origin}/sri.html`);
     await a.locator('peer-call').locator('[part~="join-button"]').click();
     await until(a, () => document.querySelector('peer-call')!.state === 'joined');
     await a.locator('peer-call').locator('[part~="chat-button"]').click();
