@@ -12,12 +12,12 @@ const current = typeof document !== 'undefined' ? (document.currentScript as HTM
 const src = current?.src || findTag()?.src;
 
 /**
- * Where the peer-call.js script came from (the page's address when we cannot tell), the
+ * Where the peer-call.js script came from (undefined when we cannot tell), the
  * nonce it ran with and whether it was pinned by integrity: the script-tag bundle loads its
  * on-demand parts from beside it, the same way.
  */
 export const scriptSrc = {
-  url: src || (typeof location !== 'undefined' ? location.href : ''),
+  url: src,
   nonce: current?.nonce ?? '',
   integrity: !!current?.integrity,
 };

@@ -21,7 +21,8 @@ export function loadPart(name: string): Promise<unknown> {
   if (!part) {
     const [hash, integrity] = files[name]!;
     const file = `${name}.${hash}.js`;
-    const url = new URL(`parts/${file}`, scriptSrc.url).href;
+    // Beside peer-call.js; where that cannot be told, beside the page.
+    const url = new URL(`parts/${file}`, scriptSrc.url ?? location.href).href;
     part = new Promise((resolve, reject) => {
       const script = document.createElement('script');
       script.src = url;

@@ -4,6 +4,7 @@
  * its reasons, so that a tile can say "poor connection" and a panel can say why. Loaded once
  * the Call is in a room (./later.ts); nothing here is needed to get a call connected.
  */
+import { selectedPair } from '../rtc/peer-link.js';
 
 /** How often every link's statistics are read. */
 export const STATS_INTERVAL_MS = 2_000;
@@ -69,12 +70,8 @@ export async function readLinkStats(pc: RTCPeerConnection, previous: Counters | 
   const report = await pc.getStats();
   const now: Counters = { at: performance.now(), bytesIn: 0, bytesOut: 0, lost: 0, received: 0 };
   const s: Omit<LinkStats, 'quality' | 'reasons'> = {};
-  let pair: Stat | undefined;
   let fractionLost: number | undefined;
   report.forEach((x: Stat) => {
-    if (x.type === 'transport' && typeof x['selectedCandidatePairId'] === 'string') pair = report.get(x['selectedCandidatePairId']) as Stat;
-    // Firefox marks the pair instead of naming it on the transport.
-    if (x.type === 'candidate-pair' && x['selected'] === true) pair ??= x;
     if (x.type === 'inbound-rtp') {
       now.bytesIn += num(x['bytesReceived']) ?? 0;
       now.lost += Math.max(0, num(x['packetsLost']) ?? 0);
@@ -93,7 +90,7 @@ export async function readLinkStats(pc: RTCPeerConnection, previous: Counters | 
     }
     if (x.type === 'remote-inbound-rtp') fractionLost = Math.max(fractionLost ?? 0, num(x['fractionLost']) ?? 0);
   });
-  const rtt = num(pair?.['currentRoundTripTime']);
+  const rtt = num(selectedPair(report)?.currentRoundTripTime);
   if (rtt !== undefined) s.rtt = Math.round(rtt * 1000);
   if (fractionLost !== undefined) s.lossOut = Math.round(fractionLost * 1000) / 10;
   // A rebuilt connection starts its counters again: no rates from the old one's.

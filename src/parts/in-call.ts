@@ -20,7 +20,7 @@ addStrings(inCallEn);
 
 export { chatPanel, unreadBadge } from './chat-panel.js';
 export { quality } from './connection.js';
-export { devicePicker } from './device-picker.js';
+export { settings } from './settings-panel.js';
 export { hand } from './hand.js';
 export { microphoneMeter } from './microphone-meter.js';
 export { enableAudio, notices } from './notices.js';

@@ -33,6 +33,15 @@ import { fingerprintOf, recvonlySlots, ufragOf } from './sdp.js';
 // Mesh reads fingerprints through this module.
 export { fingerprintOf };
 
+/** The candidate pair a connection uses now, from its statistics (LinkPath, and the link statistics' round trip). */
+export function selectedPair(stats: RTCStatsReport): RTCIceCandidatePairStats | undefined {
+  let pair: RTCIceCandidatePairStats | undefined;
+  for (const s of stats.values()) if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+  // Firefox marks the pair instead of naming it on the transport.
+  if (!pair) for (const s of stats.values()) if (s.type === 'candidate-pair' && s.selected) pair = s;
+  return pair;
+}
+
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 export interface LocalTracks {
@@ -687,12 +696,7 @@ export class PeerLink {
   async path(): Promise<LinkPath | undefined> {
     if (this.#closed) return undefined;
     const stats = await this.pc.getStats();
-    let pair: (RTCIceCandidatePairStats & { selected?: boolean }) | undefined;
-    for (const s of stats.values()) {
-      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
-    }
-    // Firefox marks the pair instead of naming it on the transport.
-    if (!pair) for (const s of stats.values()) if (s.type === 'candidate-pair' && s.selected) pair = s;
+    const pair = selectedPair(stats);
     if (!pair) return undefined;
     const local = stats.get(pair.localCandidateId) as { candidateType?: string; protocol?: string } | undefined;
     const remote = stats.get(pair.remoteCandidateId) as { candidateType?: string } | undefined;

@@ -49,7 +49,7 @@ export function controls(s: ViewState, a: ViewActions) {
       <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} title=${t('controls.leave')} @click=${a.leave}>
         ${icon('leave')}
       </button>
-      ${s.devicesOpen ? (s.part('in-call')?.devicePicker(s, a, cams, mics) ?? partFailed(s, a, 'in-call')) : nothing}
+      ${s.devicesOpen ? (s.part('in-call')?.settings(s, a, cams, mics) ?? partFailed(s, a, 'in-call')) : nothing}
     </div>
   `;
 }

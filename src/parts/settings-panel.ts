@@ -9,7 +9,7 @@ import type { ViewActions, ViewState } from '../views/view-context.js';
 import { connection } from './connection.js';
 import { stageSettings } from './stage.js';
 
-export function devicePicker(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
+export function settings(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
   const camId = s.call.media.camera?.getSettings().deviceId;
   const micId = s.call.media.microphone?.getSettings().deviceId;
   const options = (list: MediaDeviceInfo[], current: string | undefined, fallback: 'devices.cameraN' | 'devices.microphoneN') =>
