@@ -63,7 +63,7 @@ export const terserOptions = {
   // engine.io-client (our own code uses #private fields, which terser mangles anyway);
   // inside one closed bundle they can be renamed. Lit's `_$` internals are shared
   // across separately loaded Lit copies and keep their names.
-  mangle: { properties: { regex: /^_[A-Za-z]/ } },
+  mangle: { properties: { regex: /^(_[A-Za-z]|emitReserved$|setTimeoutFn$|clearTimeoutFn$|reconstructor$|skipReconnect$|priorWebsocketSuccess$|transportImplementations$|receiveBuffer$|supportsBinary$)/ } },
   format: { comments: false },
 };
 

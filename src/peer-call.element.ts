@@ -18,7 +18,6 @@ import type { Reaction } from './rtc/chat-wire.js';
 import { iceServersConverter } from './ice-servers-attribute.js';
 import type { IceServer, PeerInfo, SignalingAdapter, SignalingStatus } from './signaling/adapter.js';
 import { styles } from './peer-call.styles.js';
-import { whenIdle } from './when-idle.js';
 import { callView } from './views/call-view.js';
 import type { ViewActions } from './views/view-context.js';
 
@@ -225,8 +224,8 @@ export class PeerCallElement extends LitElement {
       if (subject === 'microphone') this.muted = !this.#call.microphoneOn;
       else if (subject === 'camera') this.cameraOff = !this.#call.cameraOn;
       else if (subject === 'call' && (state === 'idle' || state === 'left' || state === 'error')) this.#playback.reset();
-      // In a call the chat, the device picker, notices and reactions are a moment away: their parts come while the page has time.
-      else if (subject === 'call' && state === 'joined') whenIdle(() => this.#parts.load('in-call', true));
+      // The control bar and everything else a call shows is in the in-call part: it comes while the call connects.
+      else if (subject === 'call' && (state === 'joining' || state === 'capturing')) this.#parts.load('in-call', true);
     });
   }
 

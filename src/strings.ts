@@ -59,8 +59,7 @@ export const en = {
   'link.closed': 'left',
   'guest': 'Guest',
 
-  // ---- controls
-  'controls.label': 'Call controls',
+  // ---- the microphone and camera toggles (the preview's and the control bar's)
   'controls.microphone': 'Microphone',
   'controls.mute': 'Mute microphone',
   'controls.unmute': 'Unmute microphone',
@@ -68,18 +67,6 @@ export const en = {
   'controls.camera': 'Camera',
   'controls.cameraOff': 'Turn camera off',
   'controls.cameraOn': 'Turn camera on',
-  'controls.screen': 'Share screen',
-  'controls.screenStop': 'Stop sharing',
-  'controls.screenStart': 'Share your screen',
-  'controls.devices': 'Settings',
-  'controls.devicesTitle': 'Camera, microphone and connection details',
-  'controls.hand': 'Raise hand',
-  'controls.react': 'Send a reaction',
-  'controls.handLower': 'Lower hand',
-  'controls.chat': 'Chat',
-  'controls.chatUnread': 'Chat, {count} unread',
-  'controls.leave': 'Leave call',
-
 
   // ---- announcements (read by screen readers)
   'announce.joined': '{name} joined',

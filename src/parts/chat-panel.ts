@@ -4,7 +4,7 @@
  * unread count and the toasts for messages are in the element itself.
  */
 import { css, html, nothing } from 'lit';
-import { icon } from '../icons.js';
+import { icon } from './in-call-icons.js';
 import { t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
 

@@ -1,6 +1,6 @@
 /** A raised hand on a tile, with its place in the order of raising. Part of the in-call part. */
 import { css, html } from 'lit';
-import { icon } from '../icons.js';
+import { icon } from './in-call-icons.js';
 import { t } from '../strings.js';
 
 export const hand = (position: number) =>

@@ -3,6 +3,20 @@
  * load, and join the catalog (src/strings.ts) when it loads. Same rules as the catalog.
  */
 export const inCallEn = {
+  // ---- the control bar
+  'controls.label': 'Call controls',
+  'controls.screen': 'Share screen',
+  'controls.screenStop': 'Stop sharing',
+  'controls.screenStart': 'Share your screen',
+  'controls.devices': 'Settings',
+  'controls.devicesTitle': 'Camera, microphone and connection details',
+  'controls.hand': 'Raise hand',
+  'controls.react': 'Send a reaction',
+  'controls.handLower': 'Lower hand',
+  'controls.chat': 'Chat',
+  'controls.chatUnread': 'Chat, {count} unread',
+  'controls.leave': 'Leave call',
+
   // ---- chat
   'chat.title': 'Chat',
   'chat.close': 'Close chat',

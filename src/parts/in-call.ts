@@ -1,6 +1,6 @@
 /**
- * The views a call shows once it is running, in one part (src/parts/registry.ts): the chat
- * panel, the settings panel (devices, connection), the notices (toasts, the muted hint),
+ * The views a call shows once it is running, in one part (src/parts/registry.ts): the control
+ * bar, the chat panel, the settings panel (devices, connection), the notices (toasts, the muted hint),
  * reactions, raised hands, the quality badges, the layouts and the tiles' actions, and the
  * preview's microphone meter (so the part comes while the user is still in the preview). One part, not nine: they are
  * all wanted a moment after joining, and each part costs the first load its name, hash and
@@ -18,13 +18,14 @@ import { styles as stage } from './stage.js';
 
 addStrings(inCallEn);
 
-export { chatPanel, unreadBadge } from './chat-panel.js';
+export { chatPanel } from './chat-panel.js';
+export { controls } from './control-bar.js';
 export { quality } from './connection.js';
 export { settings } from './settings-panel.js';
 export { hand } from './hand.js';
 export { microphoneMeter } from './microphone-meter.js';
 export { enableAudio, notices } from './notices.js';
-export { onTile, reactionPicker } from './reactions.js';
+export { onTile } from './reactions.js';
 export { stage, stageSettings, tileActions } from './stage.js';
 
 export const styles = [chat, connection, hand, meter, notices, reactions, stage];

@@ -1,6 +1,5 @@
 /** The whole element: banner, stage (a panel or the grid), chat, controls, live region. */
 import { html, nothing } from 'lit';
-import { controls } from './controls.js';
 import { grid } from './grid.js';
 import { banner, errorPanel, idlePanel, leftPanel, mediaErrorPanel, partFailed } from './panels.js';
 import { prejoin } from './prejoin.js';
@@ -40,7 +39,10 @@ export function callView(s: ViewState, a: ViewActions) {
         </div>
         ${inCall && s.chatOpen ? (s.part('in-call')?.chatPanel(s, a) ?? partFailed(s, a, 'in-call')) : nothing}
       </div>
-      ${inCall ? controls(s, a) : nothing}
+      ${inCall
+        ? (s.part('in-call')?.controls(s, a) ??
+          html`<div part="controls" class="controls">${partFailed(s, a, 'in-call')}</div>`)
+        : nothing}
       <div class="sr-only" role="status" aria-live="polite">${s.announcement}</div>
     </div>
   `;

@@ -2,7 +2,7 @@
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { t } from '../strings.js';
-import { cameraButton, micButton } from './controls.js';
+import { cameraButton, micButton } from './device-buttons.js';
 import type { ViewActions, ViewState } from './view-context.js';
 
 export function prejoin(s: ViewState, a: ViewActions) {

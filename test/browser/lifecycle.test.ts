@@ -101,8 +101,10 @@ describe('lifecycle', () => {
     await click(el, '[part~="leave-button"]');
     await left;
     await el.updateComplete;
+    // Listening before the click: with local signaling the join can complete within it.
+    const joined = oneEvent(el, 'peer-call-joined');
     await click(el, '[part~="rejoin-button"]');
-    await oneEvent(el, 'peer-call-joined');
+    await joined;
     expect(liveTracks(el)).to.have.length(2);
   });
 });

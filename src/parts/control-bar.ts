@@ -1,27 +1,16 @@
-/** The control bar: microphone, camera, screen, hand, devices (its picker is a part), chat, leave. */
+/**
+ * The control bar: microphone, camera, screen, reactions, hand, settings, chat, leave. Part of
+ * the in-call part (the element shows an empty bar of the same height until it is there; it is
+ * asked for in the preview and when joining starts, so it is there by the time a call is).
+ */
 import { html, nothing } from 'lit';
-import { icon } from '../icons.js';
 import { t } from '../strings.js';
-import { partFailed } from './panels.js';
-import type { ViewActions, ViewState } from './view-context.js';
-
-export function micButton(s: ViewState, a: ViewActions, disabled = false) {
-  const m = s.call.media;
-  const on = m.microphoneOn;
-  const has = !!m.microphone;
-  return html`<button part="control mic-button" class="control device" aria-label=${t('controls.microphone')} aria-pressed=${on && has ? 'true' : 'false'}
-    title=${t(has ? (on ? 'controls.mute' : 'controls.unmute') : 'controls.noMicrophone')} ?disabled=${disabled || !has}
-    @click=${a.toggleMicrophone}>${icon(on && has ? 'mic' : 'micOff')}</button>`;
-}
-
-export function cameraButton(s: ViewState, a: ViewActions, disabled = false) {
-  const m = s.call.media;
-  const on = !!m.camera && m.cameraOn;
-  const possible = m.status === 'ready' && s.wanted.video;
-  return html`<button part="control camera-button" class="control device" aria-label=${t('controls.camera')} aria-pressed=${on ? 'true' : 'false'}
-    title=${t(on ? 'controls.cameraOff' : 'controls.cameraOn')} ?disabled=${disabled || !possible}
-    @click=${a.toggleCamera}>${icon(on ? 'cam' : 'camOff')}</button>`;
-}
+import { cameraButton, micButton } from '../views/device-buttons.js';
+import type { ViewActions, ViewState } from '../views/view-context.js';
+import { icon } from './in-call-icons.js';
+import { reactionPicker } from './reactions.js';
+import { unreadBadge } from './chat-panel.js';
+import { settings } from './settings-panel.js';
 
 export function controls(s: ViewState, a: ViewActions) {
   const m = s.call.media;
@@ -36,20 +25,18 @@ export function controls(s: ViewState, a: ViewActions) {
             title=${t(sharing ? 'controls.screenStop' : 'controls.screenStart')} @click=${a.toggleScreenShare}>${icon('screen')}</button>`
         : nothing}
       <span class="pop"><button part="control react-button" class="control toggle" aria-label=${t('controls.react')} aria-expanded=${s.reactionsOpen ? 'true' : 'false'}
-        title=${t('controls.react')} @click=${a.toggleReactions}>${icon('react')}</button>${s.reactionsOpen ? s.part('in-call')?.reactionPicker(s, a) : nothing}</span>
+        title=${t('controls.react')} @click=${a.toggleReactions}>${icon('react')}</button>${s.reactionsOpen ? reactionPicker(s, a) : nothing}</span>
       <button part="control hand-button" class="control toggle" aria-label=${t('controls.hand')} aria-pressed=${s.call.handRaised ? 'true' : 'false'}
         title=${t(s.call.handRaised ? 'controls.handLower' : 'controls.hand')} @click=${a.toggleHand}>${icon('hand')}</button>
       <button part="control devices-button" class="control toggle" aria-label=${t('controls.devices')} aria-expanded=${s.devicesOpen ? 'true' : 'false'}
         title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>
       <button part="control chat-button" class="control toggle" aria-label=${s.unread ? t('controls.chatUnread', { count: s.unread }) : t('controls.chat')}
-        aria-pressed=${s.chatOpen ? 'true' : 'false'} title=${t('controls.chat')} @click=${a.toggleChat}>${icon('chat')}${s.unread
-          ? s.part('in-call')?.unreadBadge(s.unread)
-          : nothing}</button>
+        aria-pressed=${s.chatOpen ? 'true' : 'false'} title=${t('controls.chat')} @click=${a.toggleChat}>${icon('chat')}${s.unread ? unreadBadge(s.unread) : nothing}</button>
       <slot name="controls"></slot>
       <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} title=${t('controls.leave')} @click=${a.leave}>
         ${icon('leave')}
       </button>
-      ${s.devicesOpen ? (s.part('in-call')?.settings(s, a, cams, mics) ?? partFailed(s, a, 'in-call')) : nothing}
+      ${s.devicesOpen ? settings(s, a, cams, mics) : nothing}
     </div>
   `;
 }
