@@ -4,6 +4,7 @@
  * (not composed).
  */
 import type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';
+import type { FileTransfer } from './call/call-types.js';
 import type { PeerInfo } from './signaling/adapter.js';
 
 const init = { bubbles: true };
@@ -62,6 +63,18 @@ export class ChatMessageEvent extends Event {
   static readonly type = 'peer-call-message';
   constructor(readonly message: ChatMessage) {
     super(ChatMessageEvent.type, init);
+  }
+}
+
+/**
+ * A file transfer was offered to us or by us, or moved on (accepted, done, declined,
+ * cancelled, failed): `transfer` is a snapshot of it then (its methods act on the
+ * transfer). `call.files` holds the live ones, with their progress.
+ */
+export class FileEvent extends Event {
+  static readonly type = 'peer-call-file';
+  constructor(readonly transfer: FileTransfer) {
+    super(FileEvent.type, init);
   }
 }
 
@@ -156,6 +169,7 @@ export interface CallEventMap {
   'peer-call-state': StateChangeEvent;
   'peer-call-speaking': SpeakingEvent;
   'peer-call-reaction': ReactionEvent;
+  'peer-call-file': FileEvent;
   'peer-call-error': PeerCallErrorEvent;
   'peer-call-update': CallUpdateEvent;
 }

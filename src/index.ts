@@ -5,7 +5,7 @@
  */
 export { Call } from './call/call.js';
 export type { LocalMediaState } from './call/call.js';
-export type { CallOptions, CallState, MediaChoice, PeerSnapshot } from './call/call-types.js';
+export type { CallOptions, CallState, FileTransfer, FileTransferReason, FileTransferState, MediaChoice, PeerSnapshot } from './call/call-types.js';
 export { PeerCallElement } from './peer-call.element.js';
 export * from './events.js';
 export type { PeerCallErrorCode, PeerCallErrorInfo } from './errors.js';

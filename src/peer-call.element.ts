@@ -150,6 +150,7 @@ export class PeerCallElement extends LitElement {
     cameraOff: { type: Boolean, attribute: 'camera-off', reflect: true },
     chatOpen: { type: Boolean, attribute: 'chat-open', reflect: true },
     mediaTimeout: { type: Number, attribute: 'media-timeout' },
+    maxFileSize: { type: Number, attribute: 'max-file-size' },
     layout: { reflect: true },
     pinned: {},
   };
@@ -184,6 +185,8 @@ export class PeerCallElement extends LitElement {
   declare chatOpen: boolean;
   /** How long to wait for the camera/microphone permission prompt, in ms. Default 30000. */
   declare mediaTimeout: number;
+  /** The largest file accepted from a peer, in bytes (default 100 MiB = 104857600); larger offers are declined by themselves. */
+  declare maxFileSize: number | undefined;
   /**
    * `grid` (default: everyone the same size) or `speaker` (who speaks, large; the others in a
    * strip). A shared screen or a pinned participant takes the stage in either, while it lasts.
@@ -225,7 +228,7 @@ export class PeerCallElement extends LitElement {
       else if (subject === 'camera') this.cameraOff = !this.#call.cameraOn;
       else if (subject === 'call' && (state === 'idle' || state === 'left' || state === 'error')) this.#playback.reset();
       // The control bar and everything else a call shows is in the in-call part: it comes while the call connects.
-      else if (subject === 'call' && (state === 'joining' || state === 'capturing')) this.#parts.load('in-call', true);
+      else if (subject === 'call' && state === 'joining') this.#parts.load('in-call', true);
     });
   }
 
@@ -421,6 +424,7 @@ export class PeerCallElement extends LitElement {
       iceServers: this.iceServers,
       iceTransportPolicy: this.iceTransportPolicy,
       mediaTimeout: this.mediaTimeout,
+      maxFileSize: this.maxFileSize,
       microphone: !this.muted,
       camera: !this.cameraOff,
     };

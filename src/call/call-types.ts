@@ -63,6 +63,64 @@ export interface CallOptions {
   microphone?: boolean | undefined;
   /** Start with the camera on (default true). */
   camera?: boolean | undefined;
+  /** The largest file accepted from a peer, in bytes (default 100 MiB); larger offers are declined by themselves. */
+  maxFileSize?: number | undefined;
+}
+
+/**
+ * Where a file transfer is: `offered` (waiting for the receiver's answer), `transferring`,
+ * `verifying` (the receiver checks the SHA-256 the sender sent), `done`, or ended without
+ * the file: `declined`, `cancelled`, `failed` (`reason` says why).
+ */
+export type FileTransferState = 'offered' | 'transferring' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed';
+
+/**
+ * Why a transfer ended without the file: the receiver `declined`, or declined by itself as the file is
+ * `too-large` for its limit or it is `busy` (too many offers from us); we `cancelled`, or the peer did
+ * (`peer-cancelled`); the bytes failed the `integrity` check or were more than offered (`size`); the
+ * `connection` closed; the peer `left`; or `unsupported` (no Web Crypto: the page is not a secure context).
+ */
+export type FileTransferReason =
+  | 'declined'
+  | 'too-large'
+  | 'busy'
+  | 'cancelled'
+  | 'peer-cancelled'
+  | 'integrity'
+  | 'size'
+  | 'connection'
+  | 'left'
+  | 'unsupported';
+
+/** A file on its way to or from one peer: live in `call.files` and from `sendFile`, a snapshot in `peer-call-file`. */
+export interface FileTransfer {
+  /** This page's id for it. */
+  readonly id: string;
+  readonly direction: 'send' | 'receive';
+  /** The peer it goes to or comes from. */
+  readonly peerId: string;
+  readonly peerName: string;
+  /** The file's name (a received one made safe to save: no paths, no control characters). */
+  readonly name: string;
+  /** In bytes, as offered. */
+  readonly size: number;
+  /** The MIME type the sender gave (informational: a received file is always saved as bytes). */
+  readonly type: string;
+  readonly state: FileTransferState;
+  /** Bytes sent or received so far. */
+  readonly bytes: number;
+  readonly reason?: FileTransferReason | undefined;
+  /** A received file, once verified: its bytes (type application/octet-stream, never rendered). */
+  readonly blob?: Blob | undefined;
+  /** An object URL of `blob`, for a download link (revoked when it is dismissed or the call is left). */
+  readonly url?: string | undefined;
+  /** Accepts a file offered to us (state `offered`, direction `receive`). */
+  accept(): void;
+  decline(): void;
+  /** Stops it, on both sides, unless it has ended. */
+  cancel(): void;
+  /** Takes an ended transfer off `call.files`, freeing a received file's bytes and URL. */
+  dismiss(): void;
 }
 
 /** A remote peer as the `peers` property reports it. */

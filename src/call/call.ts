@@ -37,13 +37,14 @@ import type { LinkPath } from '../rtc/peer-link.js';
 import { SignalingError, type PeerInfo, type SignalingAdapter, type SignalingStatus } from '../signaling/adapter.js';
 import { t } from '../strings.js';
 import { adapterNow, preloadAdapter, resolveAdapter } from './adapters.js';
-import { parseMedia, type CallOptions, type CallState, type MediaChoice, type PeerSnapshot } from './call-types.js';
+import { parseMedia, type CallOptions, type CallState, type FileTransfer, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
 import { Session, type SessionHost } from './session.js';
 import { whenIdle } from '../when-idle.js';
 import { parts } from './later.js';
 import type { SpeakingWatch } from './speaking.js';
 import type { StatsWatch } from './link-stats.js';
+import type { FileTransfers } from './file-transfers.js';
 
 /** speaking.ts's MUTED_VOICE (a type-only import here: that module comes later). */
 const MUTED_VOICE = '';
@@ -110,6 +111,9 @@ export class Call extends EventTarget {
   #activeSpeaker: string | undefined;
   #talkingWhileMuted = false;
   #handLowering: ReturnType<typeof setTimeout> | undefined;
+  /** Files to and from peers, once the first is sent or offered (./later.ts). */
+  #files: Promise<FileTransfers> | undefined;
+  #fileList: FileTransfers | undefined;
   /** Our reactions' bucket: no more than the others accept from us (Mesh's REACTION_BURST). */
   #reactions = { tokens: REACTION_BURST, at: Date.now() };
 
@@ -234,6 +238,11 @@ export class Call extends EventTarget {
   /** The chat so far (own and received messages, oldest first). */
   get messages(): readonly ChatMessage[] {
     return this.#chat.messages;
+  }
+
+  /** Files sent and offered this call, with their progress (see sendFile), until dismissed or the call is left. */
+  get files(): FileTransfer[] {
+    return this.#fileList?.list ?? [];
   }
 
   /** The RTCPeerConnection of each remote peer (for statistics and diagnostics). */
@@ -408,6 +417,37 @@ export class Call extends EventTarget {
   }
 
   /**
+   * Offers a file to one peer (`to`, its id) or to everyone connected: one transfer per
+   * peer, each accepted or declined on the other side (`peer-call-file` tells both), then
+   * sent over a data channel of its own and checked by its SHA-256. Resolves with the new
+   * transfers (none when nobody is connected); each transfer, in `files` and in the events,
+   * has its own accept(), decline(), cancel() and dismiss().
+   */
+  async sendFile(file: File, to?: string): Promise<FileTransfer[]> {
+    const ids = this.peers.filter((p) => p.channelOpen && (to === undefined || p.id === to)).map((p) => p.id);
+    return ids.length ? (await this.#filesPart()).offer(file, ids) : [];
+  }
+
+  #filesPart(): Promise<FileTransfers> {
+    return (this.#files ??= parts.files().then(
+      ({ FileTransfers, DEFAULT_MAX_FILE_SIZE }) =>
+        (this.#fileList = new FileTransfers(this, {
+          send: (id, e) => !!this.#session?.sendTo(id, e),
+          connection: (id) => this.connections.get(id),
+          peerName: (id) => this.peers.find((p) => p.id === id)?.name,
+          maxSize: () => this.#options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+          changed: () => this.#changed(false),
+          emit: (e) => this.#emit(e),
+        })),
+      (err) => {
+        // Asked again next time.
+        this.#files = undefined;
+        throw err;
+      },
+    ));
+  }
+
+  /**
    * Sends a reaction (one of `Call.reactions`) to everyone: it shows briefly on our tile, on
    * every screen (`peer-call-reaction`, ours included). Returns false when it is not one of
    * them, we are not in a room, or we sent too many (five at once, then one a second).
@@ -497,6 +537,7 @@ export class Call extends EventTarget {
     mediaState: () => this.#mediaEnvelope(),
     speaking: (id) => !!this.#speech?.speaking(id),
     stats: (id) => this.#stats?.stats(id),
+    file: (id, e) => void this.#filesPart().then((f) => f.receive(id, e), () => {}),
   };
 
   #resumeAudio() {

@@ -8,6 +8,8 @@
 export const parts = {
   /** Who is speaking, each link's statistics and quality (./in-room.ts). */
   'in-room': () => import('./in-room.js'),
+  /** Files between peers (./file-transfers.ts): when one is first sent, or offered to us. */
+  files: () => import('./file-transfers.js'),
   /** The BroadcastChannel adapter (`signaling: 'local'`). */
   local: () => import('../signaling/broadcast-channel.js'),
 };

@@ -8,7 +8,7 @@
 import { errorInfo, type PeerCallErrorInfo } from '../errors.js';
 import { PeerJoinedEvent, PeerLeftEvent, ReactionEvent, StateChangeEvent, type ChatMessage } from '../events.js';
 import type { TrackKind } from '../media/local-media.js';
-import type { Envelope } from '../rtc/chat-wire.js';
+import type { Envelope, FileEnvelope } from '../rtc/chat-wire.js';
 import type { LinkStats } from './link-stats.js';
 import { Mesh, type MeshEvents } from '../rtc/mesh.js';
 import { newConnection, type LinkPath, type LocalTracks } from '../rtc/peer-link.js';
@@ -32,6 +32,8 @@ export interface SessionHost {
   speaking(id: string): boolean;
   /** The link's last statistics (the Call's StatsWatch). */
   stats(id: string): LinkStats | undefined;
+  /** A file transfer's message from a peer (for the Call's files part). */
+  file(peerId: string, envelope: FileEnvelope): void;
 }
 
 export class Session {
@@ -153,6 +155,11 @@ export class Session {
     return this.#mesh?.broadcast(envelope) ?? 0;
   }
 
+  /** Sends an envelope to one peer; false if its channel is not open. */
+  sendTo(id: string, envelope: Envelope): boolean {
+    return !!this.#mesh?.sendTo(id, envelope);
+  }
+
   replaceTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> | undefined {
     return this.#mesh?.replaceTrack(kind, track);
   }
@@ -225,6 +232,7 @@ export class Session {
       chat: (p, id, text) => host.chat({ id, from: p.id, name: p.name, text, time: new Date(), own: false }),
       hand: (p, raised) => this.#state('hand', raised ? 'raised' : 'lowered', p.id),
       reaction: (p, reaction) => host.emit(new ReactionEvent(p.id, reaction)),
+      file: (p, e) => host.file(p.id, e),
       linkError: (p, err) => {
         // The browser refused the peer's description: the link starts over (PeerLink), and the page is told.
         if ((err as Error)?.name === 'DescriptionRefused') {

@@ -1,11 +1,11 @@
 /**
- * The chat panel's behaviour: unread messages while it is closed, the log kept
+ * The chat panel's behaviour: unread messages (and file offers) while it is closed, the log kept
  * scrolled to the newest message, the field focused when it opens, and the
  * form's submit.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Call } from '../call/call.js';
-import { ChatMessageEvent } from '../events.js';
+import { ChatMessageEvent, FileEvent } from '../events.js';
 
 interface ChatHost extends ReactiveControllerHost {
   chatOpen: boolean;
@@ -29,6 +29,11 @@ export class ChatController implements ReactiveController {
         if (log) log.scrollTop = log.scrollHeight;
       });
     });
+    // A file offered to us waits in the chat panel: it counts as unread too.
+    call.addEventListener(FileEvent.type, (e) => {
+      const f = (e as FileEvent).transfer;
+      if (f.direction === 'receive' && f.state === 'offered' && !host.chatOpen) this.unread++;
+    });
     host.addController(this);
   }
 
@@ -37,7 +42,7 @@ export class ChatController implements ReactiveController {
     host.chatOpen = !host.chatOpen;
     if (host.chatOpen) {
       this.unread = 0;
-      void host.updateComplete.then(() => host.renderRoot.querySelector<HTMLInputElement>('.chat input')?.focus());
+      void host.updateComplete.then(() => host.renderRoot.querySelector<HTMLInputElement>('#chat-input')?.focus());
     }
   };
 

@@ -1,9 +1,10 @@
 /**
- * The chat panel: the log, the last send error, and the message form. A part (loaded when
+ * The chat panel: the files (./files.ts), the log, the last send error, and the message form with its file button. A part (loaded when
  * the chat first opens, or when the page is idle in a call: src/parts/registry.ts); the
  * unread count and the toasts for messages are in the element itself.
  */
 import { css, html, nothing } from 'lit';
+import { fileList, sendFileButton } from './files.js';
 import { icon } from './in-call-icons.js';
 import { t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
@@ -18,6 +19,7 @@ export function chatPanel(s: ViewState, a: ViewActions) {
         <span>${t('chat.title')}</span>
         <button aria-label=${t('chat.close')} title=${t('chat.close')} @click=${a.toggleChat}>${icon('close')}</button>
       </header>
+      ${fileList(s)}
       <ol part="chat-log" class="log">
         ${s.call.messages.map(
           (m) => html`<li part=${m.own ? 'chat-message chat-message-own' : 'chat-message'} class=${m.own ? 'msg own' : 'msg'}>
@@ -29,6 +31,7 @@ export function chatPanel(s: ViewState, a: ViewActions) {
       ${error ? html`<div class="chat-error" role="alert">${error.message}</div>` : nothing}
       <form part="chat-form" @submit=${a.submitChat}>
         <label class="sr-only" for="chat-input">${t('chat.message')}</label>
+        ${sendFileButton(s)}
         <input id="chat-input" part="chat-input" type="text" autocomplete="off" placeholder=${t('chat.placeholder')} />
         <button part="chat-send" class="primary" type="submit">${t('chat.send')}</button>
       </form>

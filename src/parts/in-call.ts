@@ -1,6 +1,6 @@
 /**
  * The views a call shows once it is running, in one part (src/parts/registry.ts): the control
- * bar, the chat panel, the settings panel (devices, connection), the notices (toasts, the muted hint),
+ * bar, the chat panel and its files, the settings panel (devices, connection), the notices (toasts, the muted hint),
  * reactions, raised hands, the quality badges, the layouts and the tiles' actions, and the
  * preview's microphone meter (so the part comes while the user is still in the preview). One part, not nine: they are
  * all wanted a moment after joining, and each part costs the first load its name, hash and
@@ -9,6 +9,7 @@
 import { addStrings } from '../strings.js';
 import { styles as chat } from './chat-panel.js';
 import { styles as connection } from './connection.js';
+import { styles as files } from './files.js';
 import { styles as hand } from './hand.js';
 import { styles as meter } from './microphone-meter.js';
 import { inCallEn } from './in-call-strings.js';
@@ -28,4 +29,4 @@ export { enableAudio, notices } from './notices.js';
 export { onTile } from './reactions.js';
 export { stage, stageSettings, tileActions } from './stage.js';
 
-export const styles = [chat, connection, hand, meter, notices, reactions, stage];
+export const styles = [chat, connection, files, hand, meter, notices, reactions, stage];

@@ -2,12 +2,14 @@
  * The stage's layouts: the grid (everyone the same size), and the speaker layout (one tile
  * large, the others in a strip below). A shared screen or a pinned participant takes the
  * stage by itself, in either layout. And each tile's actions: pin, full screen, and
- * picture-in-picture of its video. Part of the in-call part: before it loads, the stage is a
+ * picture-in-picture of its video, and sending that person a file. Part of the in-call part: before it loads, the stage is a
  * grid with no actions.
  */
-import { css, html, nothing, svg } from 'lit';
+import { css, html, nothing } from 'lit';
 import { t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
+import { sendFileButton } from './files.js';
+import { icon } from './in-call-icons.js';
 
 /** The layout in effect, and who is featured in it (undefined in the grid). */
 export function stage(s: ViewState): { layout: 'grid' | 'speaker'; featured?: string | undefined } {
@@ -25,11 +27,6 @@ export function stage(s: ViewState): { layout: 'grid' | 'speaker'; featured?: st
   return { layout, featured: pinned ?? screen ?? speaker ?? peers[0]?.id ?? self };
 }
 
-const icon = (d: string) => svg`<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false"><path d=${d}></path></svg>`;
-// 24x24 paths after Material Symbols (Apache-2.0).
-const PIN = 'M16 9V4h1a1 1 0 0 0 0-2H7a1 1 0 0 0 0 2h1v5a3 3 0 0 1-3 3v2h6v7l1 1 1-1v-7h6v-2a3 3 0 0 1-3-3Z';
-const FULL = 'M5 5h5v2H7v3H5V5Zm9 0h5v5h-2V7h-3V5Zm3 9h2v5h-5v-2h3v-3ZM5 14h2v3h3v2H5v-5Z';
-const PIP = 'M19 11h-8v6h8v-6Zm4 8V5a2 2 0 0 0-2-2H3a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h18a2 2 0 0 0 2-2Zm-2 0H3V5h18v14Z';
 
 const figureOf = (e: Event) => (e.currentTarget as Element).closest('figure')!;
 
@@ -37,16 +34,18 @@ const figureOf = (e: Event) => (e.currentTarget as Element).closest('figure')!;
 export function tileActions(s: ViewState, a: ViewActions, id: string) {
   const pinned = s.pinned === id;
   const video = (e: Event) => figureOf(e).querySelector('video')!;
+  const peer = s.call.peers.find((p) => p.id === id);
   return html`<div part="tile-actions" class="tile-actions">
+    ${peer?.channelOpen ? sendFileButton(s, peer) : nothing}
     <button part="pin-button" aria-pressed=${pinned ? 'true' : 'false'} aria-label=${t(pinned ? 'tile.unpin' : 'tile.pin')} title=${t(pinned ? 'tile.unpin' : 'tile.pin')}
-      @click=${() => a.pin(pinned ? undefined : id)}>${icon(PIN)}</button>
+      @click=${() => a.pin(pinned ? undefined : id)}>${icon('pin')}</button>
     ${document.fullscreenEnabled
       ? html`<button part="fullscreen-button" aria-label=${t('tile.fullscreen')} title=${t('tile.fullscreen')}
-          @click=${(e: Event) => void figureOf(e).requestFullscreen().catch(() => {})}>${icon(FULL)}</button>`
+          @click=${(e: Event) => void figureOf(e).requestFullscreen().catch(() => {})}>${icon('fullscreen')}</button>`
       : nothing}
     ${document.pictureInPictureEnabled
       ? html`<button part="pip-button" aria-label=${t('tile.pip')} title=${t('tile.pip')}
-          @click=${(e: Event) => void video(e).requestPictureInPicture().catch(() => {})}>${icon(PIP)}</button>`
+          @click=${(e: Event) => void video(e).requestPictureInPicture().catch(() => {})}>${icon('pip')}</button>`
       : nothing}
   </div>`;
 }

@@ -26,7 +26,15 @@ export type Envelope =
   /** A reaction, shown briefly on the sender's tile. */
   | { t: 'react'; e: Reaction }
   /** The sender's device state, for the remote tile; `hand`: its hand is raised. */
-  | { t: 'media'; microphone: boolean; camera: boolean; screen: boolean; hand?: boolean };
+  | { t: 'media'; microphone: boolean; camera: boolean; screen: boolean; hand?: boolean }
+  | FileEnvelope;
+
+/**
+ * A file transfer's offer and answers (docs/protocol.md, "Files"); the bytes go on a data
+ * channel of their own. Checked here only for its kind: the files part (src/call/file-transfers.ts)
+ * reads the rest of it, field by field, and drops what does not fit.
+ */
+export type FileEnvelope = { t: 'file'; op: string; id: string } & Record<string, unknown>;
 
 type Chunk = { t: 'chunk'; id: string; i: number; n: number; d: string };
 
@@ -50,6 +58,7 @@ function validEnvelope(x: unknown): Envelope | undefined {
     return { t: 'chat', id: e['id'], text: e['text'] };
   }
   if (e['t'] === 'react' && REACTIONS.includes(e['e'] as Reaction)) return { t: 'react', e: e['e'] as Reaction };
+  if (e['t'] === 'file' && typeof e['op'] === 'string' && typeof e['id'] === 'string') return e as FileEnvelope;
   if (e['t'] === 'media') {
     // 0.1 peers sent `mic` / `cam`; read them too, so a room of mixed versions still shows who is muted.
     const microphone = e['microphone'] ?? e['mic'];

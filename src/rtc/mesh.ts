@@ -9,7 +9,7 @@
  * gone from signaling.
  */
 import type { IceServer, LeaveReason, PeerInfo, SignalingAdapter, SignalMessage } from '../signaling/adapter.js';
-import { encodeEnvelope, type Envelope, type Reaction } from './chat-wire.js';
+import { encodeEnvelope, type Envelope, type FileEnvelope, type Reaction } from './chat-wire.js';
 import { fingerprintOf, PeerLink, PreparedOffer, type LinkPath, type LinkState, type LinkTimings, type LocalTracks } from './peer-link.js';
 
 /**
@@ -73,6 +73,8 @@ export interface MeshEvents {
   hand(peer: RemotePeer, raised: boolean): void;
   /** The peer reacted (rate-limited per peer: see REACTION_BURST). */
   reaction(peer: RemotePeer, reaction: Reaction): void;
+  /** A file transfer's offer or answer (checked and rate-limited by the files part). */
+  file(peer: RemotePeer, envelope: FileEnvelope): void;
   linkError(peer: RemotePeer, err: unknown): void;
   /** Relay-only mode and no relay candidate: TURN looks misconfigured. */
   relayMissing(peer: RemotePeer, detail: string): void;
@@ -247,6 +249,7 @@ export class Mesh {
         },
         envelope: (e) => {
           if (e.t === 'chat') events.chat(peer, e.id, e.text);
+          else if (e.t === 'file') events.file(peer, e);
           else if (e.t === 'react') {
             if (takeNotice(peer.reactions, REACTION_BURST, REACTION_REFILL_MS)) events.reaction(peer, e.e);
           } else {
@@ -377,6 +380,11 @@ export class Mesh {
     let n = 0;
     for (const p of this.peers.values()) if (p.link.sendFrames(frames)) n++;
     return n;
+  }
+
+  /** Sends an envelope to one peer, if its channel is open. */
+  sendTo(id: string, envelope: Envelope): boolean {
+    return !!this.peers.get(id)?.link.sendFrames(encodeEnvelope(envelope));
   }
 
   close(): void {

@@ -2,6 +2,8 @@ import { fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { PeerCallElement } from '../../src/peer-call.js';
 import '../../src/peer-call.js';
+import { Mesh, type MeshEvents } from '../../src/rtc/mesh.js';
+import { BroadcastChannelSignaling } from '../../src/signaling/broadcast-channel.js';
 
 export type El = PeerCallElement;
 
@@ -121,4 +123,36 @@ export async function click(el: El, selector: string): Promise<void> {
   target.scrollIntoView({ block: 'center' });
   const r = target.getBoundingClientRect();
   await sendMouse({ type: 'click', position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
+}
+
+/**
+ * A peer that speaks the protocol with no Call around it (a bare Mesh over local signaling):
+ * what a hostile or broken client can send. `events` receives what the others send it.
+ */
+export async function barePeer(room: string, name: string, events: Partial<MeshEvents> = {}) {
+  const adapter = new BroadcastChannelSignaling();
+  let mesh: Mesh | undefined;
+  const early: Array<() => void> = [];
+  const info = await adapter.join({ room, name }, {
+    peerJoined: (p, earlier) => (mesh ? mesh.add(p, !earlier) : early.push(() => mesh!.add(p, !earlier))),
+    peerLeft: (id) => mesh?.remove(id),
+    signal: (from, m) => (mesh ? mesh.signal(from, m) : early.push(() => mesh!.signal(from, m))),
+    status: () => {},
+    rejoined: () => {},
+  });
+  const none = () => {};
+  mesh = new Mesh({
+    self: info.self,
+    signaling: adapter,
+    iceServers: [],
+    local: { audio: null, video: null, stream: new MediaStream() },
+    mediaState: () => ({ t: 'media', microphone: false, camera: false, screen: false }),
+    events: {
+      peerAdded: none, peerRemoved: none, peerChanged: none, linkState: none, chat: none, hand: none,
+      reaction: none, file: none, linkError: none, relayMissing: none, ...events,
+    },
+  });
+  for (const p of info.peers) mesh.add(p, false);
+  for (const deliver of early) deliver();
+  return { mesh, info, adapter, close: () => (mesh!.close(), adapter.leave()) };
 }

@@ -4,10 +4,8 @@
  * receiving side (a hostile peer here is a bare Mesh that speaks the protocol directly).
  */
 import { expect } from '@open-wc/testing';
-import { Mesh } from '../../src/rtc/mesh.js';
-import { BroadcastChannelSignaling } from '../../src/signaling/broadcast-channel.js';
 import type { ReactionEvent } from '../../src/index.js';
-import { allConnected, click, pair, record, shadow, sleep, until, type El } from './helpers.js';
+import { allConnected, barePeer, click, pair, record, shadow, sleep, until, type El } from './helpers.js';
 
 const reactionOn = (el: El, peerId?: string) =>
   shadow(el).querySelector<HTMLElement>(`${peerId ? `[data-peer="${peerId}"]` : '[part~="tile-self"]'} [part~="reaction"]`)?.textContent ?? null;
@@ -52,28 +50,9 @@ describe('reactions', () => {
     await allConnected([a, b]);
     const onB = record<ReactionEvent>(b, 'peer-call-reaction');
     // Mallory: the protocol without the Call's manners.
-    const adapter = new BroadcastChannelSignaling();
-    let mesh: Mesh | undefined;
-    const early: Array<() => void> = [];
-    const info = await adapter.join({ room, name: 'Mallory' }, {
-      peerJoined: (p, earlier) => (mesh ? mesh.add(p, !earlier) : early.push(() => mesh!.add(p, !earlier))),
-      peerLeft: (id) => mesh?.remove(id),
-      signal: (from, m) => (mesh ? mesh.signal(from, m) : early.push(() => mesh!.signal(from, m))),
-      status: () => {},
-      rejoined: () => {},
-    });
-    mesh = new Mesh({
-      self: info.self,
-      signaling: adapter,
-      iceServers: [],
-      local: { audio: null, video: null, stream: new MediaStream() },
-      mediaState: () => ({ t: 'media', microphone: false, camera: false, screen: false }),
-      events: { peerAdded() {}, peerRemoved() {}, peerChanged() {}, linkState() {}, chat() {}, hand() {}, reaction() {}, linkError() {}, relayMissing() {} },
-    });
-    for (const p of info.peers) mesh.add(p, false);
-    for (const deliver of early) deliver();
+    const { mesh, info, adapter } = await barePeer(room, 'Mallory');
     try {
-      await until(() => mesh!.peers.get(b.self!.id)?.link.channelOpen === true, `Mallory never reached Grace: ${[...mesh.peers.values()].map((p) => `${p.name} ${p.link.state}`)}`);
+      await until(() => mesh.peers.get(b.self!.id)?.link.channelOpen === true, `Mallory never reached Grace: ${[...mesh.peers.values()].map((p) => `${p.name} ${p.link.state}`)}`);
       mesh.broadcast({ t: 'react', e: '💩' } as never);
       mesh.broadcast({ t: 'react', e: '<img src=x onerror=alert(1)>' } as never);
       for (let i = 0; i < 40; i++) mesh.broadcast({ t: 'react', e: '👍' });

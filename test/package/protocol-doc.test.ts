@@ -27,6 +27,14 @@ test('the data channel section says the limits chat-wire.ts applies', () => {
   assert.ok(frames.length >= 2 && frames.length <= MAX_CHUNKS);
 });
 
+test('the files section says the limits file-transfers.ts applies', async () => {
+  const { DEFAULT_MAX_FILE_SIZE, MAX_WAITING_OFFERS, OFFER_BURST, OFFER_REFILL_MS } = await import('../../src/call/file-transfers.js');
+  const f = section('### Files');
+  assert.ok(f.includes(`default ${DEFAULT_MAX_FILE_SIZE / 1024 / 1024} MiB`), 'the default limit');
+  assert.ok(f.includes(`at most ${OFFER_BURST} offers from a peer at once, then 1 every ${seconds(OFFER_REFILL_MS)}`), 'the offers cap');
+  assert.ok(f.includes(`at most ${MAX_WAITING_OFFERS} waiting for an answer`), 'waiting offers');
+});
+
 test('the recovery section says the timings peer-link.ts uses', () => {
   const roles = section('### Roles and the first offer').replace(/\s+/g, ' ');
   // The polite side waits the whole firstOfferWait for a first offer, the impolite side half of it.
