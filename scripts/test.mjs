@@ -17,6 +17,9 @@ const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
 const TURNSERVER = process.env.TURNSERVER_PATH || 'turnserver';
+const WORDPRESS = process.env.WORDPRESS_DIR || '/usr/share/wordpress';
+const PHP = process.env.PHP_PATH || 'php';
+const MARIADBD = process.env.MARIADBD_PATH || '/usr/sbin/mariadbd';
 
 const args = process.argv.slice(2);
 const DRY_RUN = args.includes('--dry-run-install');
@@ -28,6 +31,10 @@ const SUITES = {
   package: { needs: [], run: ['npm', ['run', '--silent', 'test:package']] },
   browser: { needs: ['chromium'], run: ['npm', ['run', '--silent', 'test:browser']] },
   e2e: { needs: ['chromium', 'firefox', 'turnserver', 'ip', 'root', 'redis-server', 'inotifywait'], run: ['npm', ['run', '--silent', 'test:e2e']] },
+  wordpress: {
+    needs: ['chromium', 'wordpress', 'wordpress-theme', 'php', 'php-mysql', 'mariadb', 'mariadb-install-db'],
+    run: ['npm', ['run', '--silent', 'test:wordpress']],
+  },
 };
 
 const executable = (file) => {
@@ -79,6 +86,39 @@ const requirements = {
     deb: 'inotify-tools',
     ok: () => onPath('inotifywait'),
     missing: 'inotifywait not found (the device-busy browser test uses it)',
+  },
+  wordpress: {
+    deb: 'wordpress',
+    ok: () => existsSync(join(WORDPRESS, 'wp-load.php')),
+    missing: `WordPress not found in ${WORDPRESS} (the WordPress plugin test runs a real one)`,
+    or: ', or set WORDPRESS_DIR',
+  },
+  'wordpress-theme': {
+    deb: 'wordpress-theme-twentytwentythree',
+    ok: () => existsSync(join(WORDPRESS, 'wp-content/themes/twentytwentythree/style.css')),
+    missing: `the Twenty Twenty-Three theme not found in ${WORDPRESS}/wp-content/themes (the WordPress plugin test renders its pages with it)`,
+  },
+  php: {
+    deb: 'php-cli',
+    ok: () => onPath(PHP),
+    missing: `php not found${PHP === 'php' ? '' : ` at ${PHP}`} (the WordPress plugin test serves WordPress with PHP's built-in server)`,
+    or: ', or set PHP_PATH',
+  },
+  'php-mysql': {
+    deb: 'php-mysql',
+    ok: () => onPath(PHP) && spawnSync(PHP, ['-r', 'exit(extension_loaded("mysqli") ? 0 : 1);']).status === 0,
+    missing: "PHP's mysqli extension is not loaded (WordPress needs it)",
+  },
+  mariadb: {
+    deb: 'mariadb-server',
+    ok: () => executable(MARIADBD),
+    missing: `mariadbd not found at ${MARIADBD} (the WordPress plugin test starts a throwaway MariaDB)`,
+    or: ', or set MARIADBD_PATH',
+  },
+  'mariadb-install-db': {
+    deb: 'mariadb-server',
+    ok: () => onPath('mariadb-install-db'),
+    missing: 'mariadb-install-db not found (the WordPress plugin test creates a throwaway MariaDB data directory with it)',
   },
   chromium: {
     deb: 'chromium',

@@ -116,3 +116,11 @@ test('not root: npm test says what to install, and that root would install it', 
   assert.match(r.stderr, /sudo apt-get install -y redis-server/);
   assert.match(r.stderr, /run as root .* installs the missing packages itself/);
 });
+
+test('the wordpress suite installs WordPress, its theme, PHP with mysqli and MariaDB from Debian', asRoot, () => {
+  const absent = join(tmpdir(), 'peer-call-not-installed');
+  const r = npmTest(['wordpress'], { commands: ['apt-get'], env: { WORDPRESS_DIR: absent, MARIADBD_PATH: absent, PHP_PATH: 'php' } });
+  assert.equal(r.status, 0, r.out);
+  assert.deepEqual(r.packages, ['chromium', 'mariadb-server', 'php-cli', 'php-mysql', 'wordpress', 'wordpress-theme-twentytwentythree']);
+  assert.match(r.out, /would install .* the wordpress suite needs them/);
+});
