@@ -354,6 +354,20 @@ export class PeerCallElement extends LitElement {
   }
 
   /** Plays remote audio after the browser blocked it; call it from a user gesture. */
+  /**
+   * Plays the call on other speakers: `deviceId` is an `audiooutput` of `call.media.devices`
+   * ('' for the system's default). Where the browser cannot choose (no `setSinkId`), nothing
+   * changes. The settings panel and the preview offer it when there is a choice.
+   */
+  useSpeaker(deviceId: string): void {
+    this.#playback.useSpeaker(deviceId);
+  }
+
+  /** The speakers chosen with useSpeaker ('' for the system's default). */
+  get speaker(): string {
+    return this.#playback.speaker;
+  }
+
   enableAudio(): Promise<void> {
     return this.#playback.enableAudio();
   }
@@ -469,6 +483,7 @@ export class PeerCallElement extends LitElement {
       }
     },
     enableAudio: () => void this.enableAudio(),
+    useSpeaker: (id) => this.useSpeaker(id),
     retryPart: (name) => this.#parts.retry(name),
   };
 
@@ -480,6 +495,7 @@ export class PeerCallElement extends LitElement {
         name: this.name,
         wanted: this.#media.wanted,
         audioBlocked: this.#playback.audioBlocked,
+        speaker: this.#playback.speaker,
         chatOpen: this.chatOpen,
         unread: this.#chat.unread,
         devicesOpen: this.#media.devicesOpen,

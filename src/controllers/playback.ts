@@ -1,14 +1,16 @@
 /**
- * Plays the remote videos after every render. When the browser's autoplay
- * policy blocks sound (no user gesture on this page yet), it plays them muted
- * and sets `audioBlocked`, so the view can offer an "Enable audio" button
- * instead of failing silently.
+ * Plays the remote videos after every render, on the speakers chosen (setSinkId, where the
+ * browser has it). When the browser's autoplay policy blocks sound (no user gesture on this
+ * page yet), it plays them muted and sets `audioBlocked`, so the view can offer an "Enable
+ * audio" button instead of failing silently.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export class PlaybackController implements ReactiveController {
   /** True while the browser blocks audio playback until the user allows it (see enableAudio). */
   audioBlocked = false;
+  /** The audio output the remote videos play on (a deviceId; '' is the system's default). */
+  speaker = '';
   #host: ReactiveControllerHost & { readonly updateComplete: Promise<boolean> };
   #videos: () => HTMLVideoElement[];
 
@@ -21,6 +23,7 @@ export class PlaybackController implements ReactiveController {
 
   hostUpdated(): void {
     for (const v of this.#videos()) {
+      if (v.sinkId !== this.speaker) v.setSinkId?.(this.speaker).catch(() => {});
       if (!v.paused || !v.srcObject) continue;
       v.play().catch((err: unknown) => {
         if ((err as Error)?.name !== 'NotAllowedError' || v.muted) return;
@@ -41,6 +44,12 @@ export class PlaybackController implements ReactiveController {
       v.muted = false;
       await v.play().catch(() => {});
     }
+  }
+
+  /** Plays the remote videos on `deviceId` (an `audiooutput` of call.media.devices; '' for the default). */
+  useSpeaker(deviceId: string): void {
+    this.speaker = deviceId;
+    this.#host.requestUpdate();
   }
 
   /** A new call starts with no verdict on autoplay. */

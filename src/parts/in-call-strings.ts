@@ -62,6 +62,8 @@ export const inCallEn = {
   'devices.microphone': 'Microphone',
   'devices.cameraN': 'Camera {n}',
   'devices.microphoneN': 'Microphone {n}',
+  'devices.speaker': 'Speakers',
+  'devices.speakerN': 'Speakers {n}',
   'path.host': 'direct connection',
   'path.srflx': 'direct connection through NAT',
   'path.prflx': 'direct connection through NAT',

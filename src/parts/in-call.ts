@@ -22,7 +22,7 @@ addStrings(inCallEn);
 export { chatPanel } from './chat-panel.js';
 export { controls } from './control-bar.js';
 export { quality } from './connection.js';
-export { settings } from './settings-panel.js';
+export { settings, speakerSelect } from './settings-panel.js';
 export { hand } from './hand.js';
 export { microphoneMeter } from './microphone-meter.js';
 export { enableAudio, notices } from './notices.js';

@@ -1,7 +1,8 @@
 /**
- * The settings panel behind the control bar's settings button: which camera and which
- * microphone (when there is a choice), and the connection to each peer (./connection.ts).
- * Part of the in-call part (src/parts/registry.ts).
+ * The settings panel behind the control bar's settings button: which camera, microphone and
+ * speakers (when there is a choice), the layout, and the connection to each peer
+ * (./connection.ts). Part of the in-call part (src/parts/registry.ts). The speakers' choice
+ * is in the preview too.
  */
 import { html, nothing } from 'lit';
 import { t } from '../strings.js';
@@ -26,8 +27,21 @@ export function settings(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], 
               : nothing}
           </div>`
         : nothing}
+      ${speakerSelect(s, a)}
       ${stageSettings(s, a)}
       ${connection(s)}
     </div>
   `;
+}
+
+/**
+ * Which speakers the call plays on, where the browser can choose (`setSinkId`: Chromium,
+ * Firefox 116+ after a microphone prompt, Safari 18+ untested) and there is more than one.
+ */
+export function speakerSelect(s: ViewState, a: ViewActions) {
+  const outputs = s.call.media.devices.filter((d) => d.kind === 'audiooutput');
+  if (!('setSinkId' in HTMLMediaElement.prototype) || outputs.length < 2) return nothing;
+  return html`<label class="field">${t('devices.speaker')}<select part="speaker-select" @change=${(e: Event) => a.useSpeaker((e.target as HTMLSelectElement).value)}>
+    ${outputs.map((d, i) => html`<option value=${d.deviceId === 'default' ? '' : d.deviceId} ?selected=${(d.deviceId === 'default' ? '' : d.deviceId) === s.speaker}>${d.label || t('devices.speakerN', { n: i + 1 })}</option>`)}
+  </select></label>`;
 }

@@ -16,6 +16,8 @@ export interface ViewState {
   /** What the element captures (attribute, or the user's choice after a media error). */
   wanted: MediaChoice;
   audioBlocked: boolean;
+  /** The audio output chosen ('' for the default). */
+  speaker: string;
   chatOpen: boolean;
   unread: number;
   devicesOpen: boolean;
@@ -57,6 +59,8 @@ export interface ViewActions {
   /** After a media error: try again with `choice` (undefined: as the attribute says). */
   retryMedia(choice: MediaChoice | undefined): void;
   enableAudio(): void;
+  /** Plays the call on another audio output. */
+  useSpeaker(deviceId: string): void;
   /** Loads a part again after it failed to load. */
   retryPart(name: PartName): void;
 }
