@@ -109,12 +109,25 @@ export type { CallState, PeerSnapshot };
  * @csspart quality - A weak or poor link's badge on its tile (and in the connection details), its reasons in its label.
  * @csspart camera-select - Camera choice.
  * @csspart microphone-select - Microphone choice.
+ * @csspart speaker-select - Speakers choice (in the preview too), where the browser can choose.
+ * @csspart pop-out-button - Opens the call in a picture-in-picture window (or the stage's video in picture-in-picture).
  * @csspart chat - The chat panel.
  * @csspart chat-log - The list of messages.
  * @csspart chat-message - One message; also `chat-message-own` for this peer's messages.
  * @csspart chat-form - The message form.
  * @csspart chat-input - The message field.
  * @csspart chat-send - The Send button.
+ * @csspart file-send - Offers files to everyone (in the chat panel), or to one person (among a tile's actions).
+ * @csspart file-input - The file chooser's input behind a file-send button.
+ * @csspart files - The list of file transfers, in the chat panel.
+ * @csspart file - One transfer (`data-state`: offered, transferring, verifying, done, declined, cancelled, failed; `data-direction`: send, receive).
+ * @csspart file-status - Where a transfer is, in words.
+ * @csspart file-progress - A transfer's progress bar.
+ * @csspart file-accept - Accepts a file offered to us.
+ * @csspart file-decline - Declines it.
+ * @csspart file-cancel - Stops a transfer under way, on both sides.
+ * @csspart file-download - Saves a received, checked file.
+ * @csspart file-dismiss - Takes an ended transfer off the list.
  *
  * @cssproperty --peer-call-background - Background of the element. Default #111318.
  * @cssproperty --peer-call-surface - Background of tiles and fields. Default #1f232c.
@@ -484,6 +497,7 @@ export class PeerCallElement extends LitElement {
     },
     enableAudio: () => void this.enableAudio(),
     useSpeaker: (id) => this.useSpeaker(id),
+    refresh: () => this.requestUpdate(),
     retryPart: (name) => this.#parts.retry(name),
   };
 

@@ -45,6 +45,7 @@ import { parts } from './later.js';
 import type { SpeakingWatch } from './speaking.js';
 import type { StatsWatch } from './link-stats.js';
 import type { FileTransfers } from './file-transfers.js';
+import type { AudioMix } from '../media/audio-mix.js';
 
 /** speaking.ts's MUTED_VOICE (a type-only import here: that module comes later). */
 const MUTED_VOICE = '';
@@ -108,6 +109,8 @@ export class Call extends EventTarget {
    * even after the page had one).
    */
   #audio: AudioContext | undefined;
+  /** The shared screen's sound mixed with the microphone, while there is one. */
+  #mix: AudioMix | undefined;
   #activeSpeaker: string | undefined;
   #talkingWhileMuted = false;
   #handLowering: ReturnType<typeof setTimeout> | undefined;
@@ -482,11 +485,22 @@ export class Call extends EventTarget {
     return this.#media.cameraOn && !!this.#media.camera;
   }
 
-  /** Starts or stops sharing the screen in place of the camera. Resolves with whether sharing. */
+  /**
+   * Starts or stops sharing the screen in place of the camera, with its sound where the
+   * browser offers it (mixed with the microphone). Resolves with whether sharing.
+   */
   async toggleScreenShare(on = !this.#media.screen): Promise<boolean> {
     if (on) {
+      this.#resumeAudio();
       const ok = await this.#media.startScreenShare();
       if (!ok && this.#media.error) this.#fail(this.#media.error);
+      const sound = this.#media.screenAudio;
+      const part = sound && this.#audio && (await parts['in-room']().catch(() => undefined));
+      if (part && sound === this.#media.screenAudio) {
+        this.#mix = new part.AudioMix(this.#audio!, sound);
+        this.#mix.microphone(this.#media.microphone);
+        this.#media.setMix(this.#mix.track);
+      }
     } else {
       this.#media.stopScreenShare();
     }
@@ -623,6 +637,13 @@ export class Call extends EventTarget {
 
   /** Every change of a track we send goes through here: the links and the peers' tiles follow. */
   #onLocalTrack(kind: TrackKind, track: MediaStreamTrack | null) {
+    // The screen's sound goes with the sharing; the mix follows the microphone.
+    if (this.#mix && !this.#media.screenAudio) {
+      const mix = this.#mix;
+      this.#mix = undefined;
+      mix.close();
+      this.#media.setMix(null); // the microphone goes back on the audio sender (through here)
+    } else this.#mix?.microphone(this.#media.microphone);
     const replaced = this.#session?.replaceTrack(kind, track);
     if (replaced) this.#replacing = Promise.all([this.#replacing, replaced]).then(() => {});
     this.#broadcastMediaState();

@@ -1,7 +1,10 @@
 /**
  * What the Call follows once it is in a room, in one on-demand part (./later.ts): who is
- * speaking, and how good each link is. One part, not two: both are wanted at the same moment,
- * and each part costs the first load its name, hash and integrity.
+ * speaking, how good each link is, and a shared screen's sound mixed with the microphone.
+ * One part, not three: the first two are wanted at the same moment, the mix only in a room
+ * (when this part is there already), and each part costs the first load its name, hash and
+ * integrity.
  */
 export { SpeakingWatch } from './speaking.js';
 export { StatsWatch } from './link-stats.js';
+export { AudioMix } from '../media/audio-mix.js';

@@ -50,6 +50,10 @@ export class LocalMedia {
   microphone: MediaStreamTrack | null = null;
   camera: MediaStreamTrack | null = null;
   screen: MediaStreamTrack | null = null;
+  /** The shared screen's sound, when the browser gave one (tab or system audio). */
+  screenAudio: MediaStreamTrack | null = null;
+  /** What is sent as audio in place of the microphone while the screen's sound is mixed in (the Call's AudioMix). */
+  mix: MediaStreamTrack | null = null;
   /** The microphone is unmuted (or will be, once captured). */
   microphoneOn = true;
   /** The camera is wanted on (it may still be starting, or be missing). */
@@ -205,7 +209,7 @@ export class LocalMedia {
 
   /** Brings `stream` and the senders in line with the current tracks. */
   #sync(kind: TrackKind) {
-    const want = kind === 'audio' ? this.microphone : this.video;
+    const want = kind === 'audio' ? (this.mix ?? this.microphone) : this.video;
     for (const t of kind === 'audio' ? this.stream.getAudioTracks() : this.stream.getVideoTracks()) {
       if (t !== want) this.stream.removeTrack(t);
     }
@@ -298,9 +302,11 @@ export class LocalMedia {
   async startScreenShare(): Promise<boolean> {
     if (!this.canShareScreen || this.screen) return !!this.screen;
     try {
-      const s = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      // Audio too: browsers that can share a tab's or the system's sound offer it in their picker.
+      const s = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
       const track = s.getVideoTracks()[0];
       if (!track) return false;
+      this.screenAudio = s.getAudioTracks()[0] ?? null;
       if ('contentHint' in track) track.contentHint = 'detail';
       track.onended = () => this.stopScreenShare(); // the browser's own "Stop sharing"
       this.screen = track;
@@ -317,8 +323,15 @@ export class LocalMedia {
     if (!this.screen) return;
     this.screen.onended = null;
     this.screen.stop();
-    this.screen = null;
+    this.screenAudio?.stop();
+    this.screen = this.screenAudio = null;
     this.#sync('video');
+  }
+
+  /** Sends `track` as audio in place of the microphone (null: the microphone again). */
+  setMix(track: MediaStreamTrack | null): void {
+    this.mix = track;
+    this.#sync('audio');
   }
 
   #release() {

@@ -1,5 +1,5 @@
 /**
- * The control bar: microphone, camera, screen, reactions, hand, settings, chat, leave. Part of
+ * The control bar: microphone, camera, screen, reactions, hand, picture in picture, settings, chat, leave. Part of
  * the in-call part (the element shows an empty bar of the same height until it is there; it is
  * asked for in the preview and when joining starts, so it is there by the time a call is).
  */
@@ -10,6 +10,7 @@ import type { ViewActions, ViewState } from '../views/view-context.js';
 import { icon } from './in-call-icons.js';
 import { reactionPicker } from './reactions.js';
 import { unreadBadge } from './chat-panel.js';
+import { popOutButton } from './pop-out.js';
 import { settings } from './settings-panel.js';
 
 export function controls(s: ViewState, a: ViewActions) {
@@ -28,6 +29,7 @@ export function controls(s: ViewState, a: ViewActions) {
         title=${t('controls.react')} @click=${a.toggleReactions}>${icon('react')}</button>${s.reactionsOpen ? reactionPicker(s, a) : nothing}</span>
       <button part="control hand-button" class="control toggle" aria-label=${t('controls.hand')} aria-pressed=${s.call.handRaised ? 'true' : 'false'}
         title=${t(s.call.handRaised ? 'controls.handLower' : 'controls.hand')} @click=${a.toggleHand}>${icon('hand')}</button>
+      ${popOutButton(s, a)}
       <button part="control devices-button" class="control toggle" aria-label=${t('controls.devices')} aria-expanded=${s.devicesOpen ? 'true' : 'false'}
         title=${t('controls.devicesTitle')} @click=${a.toggleDevices}>${icon('settings')}</button>
       <button part="control chat-button" class="control toggle" aria-label=${s.unread ? t('controls.chatUnread', { count: s.unread }) : t('controls.chat')}

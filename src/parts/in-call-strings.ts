@@ -8,6 +8,7 @@ export const inCallEn = {
   'controls.screen': 'Share screen',
   'controls.screenStop': 'Stop sharing',
   'controls.screenStart': 'Share your screen',
+  'controls.popOut': 'Picture in picture',
   'controls.devices': 'Settings',
   'controls.devicesTitle': 'Camera, microphone and connection details',
   'controls.hand': 'Raise hand',

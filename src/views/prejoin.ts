@@ -25,7 +25,7 @@ export function prejoin(s: ViewState, a: ViewActions) {
           .value=${s.name ?? ''} @input=${(e: Event) => a.setName((e.target as HTMLInputElement).value)}
           @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && !capturing && a.join()} />
       </div>
-      ${s.part('in-call')?.speakerSelect(s, a)}
+      ${m.microphone ? s.part('in-call')?.speakerSelect(s, a) : nothing}
       <div class="row">
         ${s.wanted.audio ? micButton(s, a, capturing) : nothing} ${s.wanted.video ? cameraButton(s, a, capturing) : nothing}
         <button part="join-button" class="primary" ?disabled=${capturing} @click=${a.join}>

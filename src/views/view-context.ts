@@ -59,6 +59,8 @@ export interface ViewActions {
   /** After a media error: try again with `choice` (undefined: as the attribute says). */
   retryMedia(choice: MediaChoice | undefined): void;
   enableAudio(): void;
+  /** Renders again (a part's own state changed: the picture-in-picture window opened or closed). */
+  refresh(): void;
   /** Plays the call on another audio output. */
   useSpeaker(deviceId: string): void;
   /** Loads a part again after it failed to load. */
