@@ -112,5 +112,37 @@ describe('Chromium and Firefox in one call', () => {
     await until(cPage, () => document.querySelector('peer-call')!.peers[0]!.speaking);
     await until(cPage, () => !!document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"][data-speaking]'));
     await ffUntil(fPage, () => !!document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="tile-remote"][data-speaking]'));
+
+    // Files both ways (offer and answers on the call's channel, the bytes on a channel of their
+    // own, the SHA-256 checked): each side offers 5 MB of random bytes, the other accepts.
+    // (Page scripts as text: functions compiled by tsx would carry helpers the pages do not have.)
+    const offer = `(async () => {
+      const bytes = new Uint8Array(5 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+      const hex = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      await document.querySelector('peer-call').call.sendFile(new File([bytes], 'interop.bin'));
+      return hex;
+    })()`;
+    const accept = `(() => { const f = document.querySelector('peer-call').call.files.find((x) => x.direction === 'receive' && x.state === 'offered'); if (f) f.accept(); return !!f; })()`;
+    const received = `(async () => {
+      const f = document.querySelector('peer-call').call.files.filter((x) => x.direction === 'receive').at(-1);
+      return f && f.state === 'done' ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await f.blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : f ? f.state : 'none';
+    })()`;
+    /** The received file's SHA-256, once `page` has it (or where the transfer stands after 60 s). */
+    const arrived = async (page: { evaluate(script: string): Promise<unknown> }) => {
+      let got = '';
+      for (const end = Date.now() + 60_000; Date.now() < end && got.length !== 64; await new Promise((r) => setTimeout(r, 200))) got = String(await page.evaluate(received));
+      return got;
+    };
+    const fromChrome = (await cPage.evaluate(offer)) as string;
+    await fPage.waitForFunction(accept, { timeout: 30_000, polling: 100 });
+    assert.equal(await arrived(fPage), fromChrome, 'Chromium -> Firefox');
+    const fromFirefox = (await fPage.evaluate(offer)) as string;
+    await cPage.waitForFunction(accept, undefined, { timeout: 30_000, polling: 100 });
+    assert.equal(await arrived(cPage), fromFirefox, 'Firefox -> Chromium');
+    // And each sender heard it arrived.
+    const sentDone = `document.querySelector('peer-call').call.files.some((x) => x.direction === 'send' && x.state === 'done')`;
+    await cPage.waitForFunction(sentDone, undefined, { timeout: 10_000 });
+    await fPage.waitForFunction(sentDone, { timeout: 10_000 });
   });
 });
