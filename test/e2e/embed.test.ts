@@ -154,13 +154,15 @@ describe('embedding on another origin', () => {
     await a.goto(`${allowed.origin}/sri.html`);
     await a.locator('peer-call').locator('[part~="join-button"]').click();
     await until(a, () => document.querySelector('peer-call')!.state === 'joined');
-    await a.locator('peer-call').locator('[part~="chat-button"]').click();
-    const failure = a.locator('peer-call').locator('[part~="part-error"]');
+    // The control bar is in that part: in its place, why it is missing.
+    const failure = a.locator('peer-call').locator('[part~="controls"] [part~="part-error"]');
     await failure.waitFor();
     assert.match(await failure.innerText(), /could not be loaded \(could not load http:\/\/localhost:\d+\/parts\/in-call\.[0-9a-f]{8}\.js\)/);
+    assert.equal(await a.locator('peer-call').locator('[part~="chat-button"]').count(), 0);
     // Its retry fetches it again, unaltered this time.
     honest = true;
     await failure.locator('button').click();
+    await a.locator('peer-call').locator('[part~="chat-button"]').click();
     await a.locator('peer-call').locator('[part~="chat-log"]').waitFor();
     assert.ok(tampered >= 1);
     await a.context().close();
