@@ -21,6 +21,14 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** The registries: each exports `parts`, an object of `name: () => import('./file.js')`. */
 const REGISTRIES = ['src/parts/registry.ts', 'src/call/later.ts'].map((f) => path.join(ROOT, f));
 const LOADER = path.join(ROOT, 'src/load-part.ts');
+/**
+ * The languages' catalogs (src/i18n/catalogs.ts, `tag: () => import('./<tag>.js')`): data, not
+ * code. Each becomes dist/parts/lang-<tag>.<hash>.json, and the part that imports the catalogs
+ * module (the i18n part) gets one whose loaders fetch those files with their integrity
+ * (src/i18n/fetch-catalog.ts): the hashes are in that part, not in the first load.
+ */
+const CATALOGS = path.join(ROOT, 'src/i18n/catalogs.ts');
+const FETCH_CATALOG = path.join(ROOT, 'src/i18n/fetch-catalog.ts');
 const MANIFEST = 'peer-call:parts';
 /** The global every part registers its factory on, by file name (so two builds on one page never mix). */
 const SLOT = 'globalThis[Symbol.for("peer-call.parts")]';
@@ -35,6 +43,27 @@ async function partsOf(registry) {
   if (parts.length === 0) throw new Error(`no parts found in ${registry}`);
   return parts;
 }
+
+/** Each catalog as JSON: its tag, file name (dist/parts/…) and integrity. */
+async function buildCatalogs() {
+  const { transform } = await import('esbuild');
+  const built = [];
+  for (const { name, file } of await partsOf(CATALOGS)) {
+    // A catalog is an object literal (type imports only): evaluated on its own, it is its sentences.
+    const { code } = await transform(await readFile(file, 'utf8'), { loader: 'ts', format: 'esm' });
+    const { default: strings } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+    const json = JSON.stringify(strings);
+    const hash = createHash('sha256').update(json).digest('hex').slice(0, 8);
+    built.push({ tag: name, base: `lang-${name}.${hash}.json`, json, integrity: `sha256-${createHash('sha256').update(json).digest('base64')}` });
+  }
+  return built;
+}
+
+/** The catalogs module as the script-tag build's parts see it: fetches, not imports. */
+const catalogsModule = (catalogs) =>
+  `import { fetchCatalog } from ${JSON.stringify(FETCH_CATALOG)};\nexport const catalogs = { ${catalogs
+    .map((c) => `${JSON.stringify(c.tag)}: () => fetchCatalog(${JSON.stringify(c.base)}, ${JSON.stringify(c.integrity)})`)
+    .join(', ')} };\n`;
 
 /** A short identifier for a main-bundle module (its key on the object handed to factories), the same in every build. */
 const keyOf = (id) => `m${createHash('sha256').update(path.relative(ROOT, id)).digest('hex').slice(0, 6)}`;
@@ -55,11 +84,12 @@ async function mainModules(input, plugins) {
  * Builds one part. `plugins` are the main build's (the same HTML/CSS minifying and resolution),
  * `outputPlugins` its minifier. Returns its file name, code, map and what it takes from the main bundle.
  */
-async function buildPart(part, main, plugins, outputPlugins) {
+async function buildPart(part, main, plugins, outputPlugins, catalogs) {
   if (main.has(part.file)) throw new Error(`${path.relative(ROOT, part.file)} is a part, but the main bundle imports it statically`);
   const bundle = await rollup({
     input: part.file,
     plugins: [
+      { name: 'catalogs-fetched', load: (id) => (id === CATALOGS ? catalogsModule(catalogs) : null) },
       {
         name: 'part-takes-the-main-bundle',
         async resolveId(source, importer, options) {
@@ -108,14 +138,17 @@ async function buildPart(part, main, plugins, outputPlugins) {
 export function scriptTagParts({ input, plugins, outputPlugins }) {
   let built;
   let registries;
+  let catalogs;
   return {
     name: 'peer-call-parts',
     async buildStart() {
       registries = new Map(await Promise.all(REGISTRIES.map(async (r) => [r, await partsOf(r)])));
       const main = await mainModules(input, plugins);
+      if (main.has(CATALOGS)) throw new Error('the main bundle imports src/i18n/catalogs.ts: the catalogs are the i18n part\'s');
+      catalogs = await buildCatalogs();
       built = [];
       // One after the other: the same build twice gives the same files.
-      for (const part of [...registries.values()].flat()) built.push(await buildPart(part, main, plugins, outputPlugins));
+      for (const part of [...registries.values()].flat()) built.push(await buildPart(part, main, plugins, outputPlugins, catalogs));
       const names = built.map((p) => p.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);
       if (twice) throw new Error(`two parts are named ${twice}`);
@@ -144,6 +177,7 @@ export function scriptTagParts({ input, plugins, outputPlugins }) {
       return `${imports.join('\n')}\nexport const files = ${JSON.stringify(files)};\nexport const host = { ${host.join(', ')} };\n`;
     },
     generateBundle() {
+      for (const c of catalogs) this.emitFile({ type: 'asset', fileName: `parts/${c.base}`, source: c.json });
       for (const p of built) {
         this.emitFile({ type: 'asset', fileName: p.file, source: p.code });
         this.emitFile({ type: 'asset', fileName: `${p.file}.map`, source: p.map });

@@ -81,15 +81,19 @@ export function errorInfo(code: PeerCallErrorCode, params?: StringParams, extra:
   const { messageKey, hintKey, ...rest } = extra;
   const mk = messageKey ?? `error.${code}`;
   const hk = hintKey === null ? undefined : (hintKey ?? `hint.${code}`);
-  const hint = rest.hint ?? (hk && has(hk) ? t(hk, params) : undefined);
-  return {
+  // Message and hint are said when read, in the language then in use (a page may switch, or
+  // its catalog may still be on its way when the error comes). The transport's own words stay.
+  const info: PeerCallErrorInfo = {
     code,
     ...(params && { params }),
-    message: rest.message ?? (has(mk) ? t(mk, params) : code),
-    ...(hint && { hint }),
+    get message() {
+      return rest.message ?? (has(mk) ? t(mk, params) : code);
+    },
     ...(rest.peerId && { peerId: rest.peerId }),
     ...(rest.cause !== undefined && { cause: rest.cause }),
   };
+  if (rest.hint || (hk && has(hk))) Object.defineProperty(info, 'hint', { get: () => rest.hint ?? t(hk as StringKey, params), enumerable: true });
+  return info;
 }
 
 export type CaptureTarget = 'camera and microphone' | 'camera' | 'microphone' | 'screen';
@@ -99,7 +103,7 @@ const isSecure = () => typeof window === 'undefined' || window.isSecureContext;
 /** Maps a getUserMedia / getDisplayMedia rejection to a PeerCallErrorInfo. */
 export function captureError(err: unknown, what: CaptureTarget): PeerCallErrorInfo {
   const name = err instanceof Error || err instanceof DOMException ? err.name : '';
-  const params = { device: t(`device.${what}`) };
+  const params = { device: `device.${what}` };
   if (what === 'screen') {
     return errorInfo('screen-share-failed', params, {
       ...(name === 'NotAllowedError' && { messageKey: 'error.screen-share-cancelled' }),

@@ -30,3 +30,6 @@ export { SocketIoSignaling } from './signaling/socket-io.js';
 export type { SocketIoSignalingOptions } from './signaling/socket-io.js';
 export { BroadcastChannelSignaling } from './signaling/broadcast-channel.js';
 export { PROTOCOL_VERSION, LIMITS } from './signaling/protocol.js';
+export { addLanguage } from './strings.js';
+export type { StringKey, Strings } from './strings.js';
+export type { Catalog } from './i18n/types.js';

@@ -18,6 +18,7 @@ import type { Reaction } from './rtc/chat-wire.js';
 import { iceServersConverter } from './ice-servers-attribute.js';
 import type { IceServer, PeerInfo, SignalingAdapter, SignalingStatus } from './signaling/adapter.js';
 import { styles } from './peer-call.styles.js';
+import { useLanguage, type Strings } from './strings.js';
 import { callView } from './views/call-view.js';
 import type { ViewActions } from './views/view-context.js';
 
@@ -164,6 +165,8 @@ export class PeerCallElement extends LitElement {
     chatOpen: { type: Boolean, attribute: 'chat-open', reflect: true },
     mediaTimeout: { type: Number, attribute: 'media-timeout' },
     maxFileSize: { type: Number, attribute: 'max-file-size' },
+    lang: { reflect: true },
+    strings: { attribute: false },
     layout: { reflect: true },
     pinned: {},
   };
@@ -198,6 +201,13 @@ export class PeerCallElement extends LitElement {
   declare chatOpen: boolean;
   /** How long to wait for the camera/microphone permission prompt, in ms. Default 30000. */
   declare mediaTimeout: number;
+  /**
+   * The language to speak (a BCP 47 tag). Default: the nearest `lang` in the page, then the
+   * browser's languages; the first one peer-call has (`call.language`), else English.
+   */
+  declare lang: string;
+  /** The page's own words for some sentences, by key (docs/languages.md): over the language's. */
+  declare strings: Strings | undefined;
   /** The largest file accepted from a peer, in bytes (default 100 MiB = 104857600); larger offers are declined by themselves. */
   declare maxFileSize: number | undefined;
   /**
@@ -452,6 +462,7 @@ export class PeerCallElement extends LitElement {
       iceTransportPolicy: this.iceTransportPolicy,
       mediaTimeout: this.mediaTimeout,
       maxFileSize: this.maxFileSize,
+      lang: [this.closest('[lang]')?.getAttribute('lang') ?? '', ...navigator.languages].filter(Boolean),
       microphone: !this.muted,
       camera: !this.cameraOff,
     };
@@ -502,6 +513,8 @@ export class PeerCallElement extends LitElement {
   };
 
   protected override render(): TemplateResult {
+    // This element's language for its views (another element of the page may speak another).
+    useLanguage(this.#call.language, this.strings);
     return callView(
       {
         call: this.#call,

@@ -246,8 +246,8 @@ export const styles = css`
   }
   .label {
     position: absolute;
-    left: 8px;
-    bottom: 8px;
+    inset-inline-start: 8px;
+    inset-block-end: 8px;
     max-width: calc(100% - 16px);
     display: flex;
     align-items: center;

@@ -2,13 +2,13 @@
  * Every sentence peer-call shows or announces to people, in one catalog: the
  * views, the error messages and hints, the aria-labels and the Socket.IO
  * transport's messages. Code refers to a sentence by its key and passes its
- * parameters; `t()` turns the two into text. This is the seam localisation
- * plugs into (a catalog per language with the same keys); English is the only
- * language for now.
+ * parameters; `t()` turns the two into text in the language in use. English is
+ * here; the other languages are catalogs with the same keys (src/i18n/<tag>.ts),
+ * loaded when asked for (docs/languages.md).
  *
  * Placeholders are `{name}`. A parameter that is itself a word of the sentence
- * (which device, for instance) is passed as a key of this catalog, so that a
- * translation can translate it too.
+ * (which device, for instance) is passed as a key of this catalog
+ * (`device.camera`), so that it is said in the sentence's language.
  */
 export const en = {
   // ---- devices, as words inside sentences
@@ -68,12 +68,6 @@ export const en = {
   'controls.cameraOff': 'Turn camera off',
   'controls.cameraOn': 'Turn camera on',
 
-  // ---- announcements (read by screen readers)
-  'announce.joined': '{name} joined',
-  'announce.left': '{name} left',
-  'announce.hand': '{name} raised a hand',
-  'announce.reaction': '{name} reacted {reaction}',
-  'announce.message': '{name}: {text}',
 
   // ---- errors: `error.<code>` is the message, `hint.<code>` what the user can do
   'error.permission-denied': 'Access to the {device} was blocked.',
@@ -128,22 +122,69 @@ export const en = {
 /** Every key: the catalog's, and those the on-demand parts bring (src/parts/in-call-strings.ts). */
 export type StringKey = keyof typeof en | keyof typeof import('./parts/in-call-strings.js').inCallEn;
 export type StringParams = Record<string, string | number>;
+/** Sentences by key: a language's catalog, or a page's own words for some of them. */
+export type Strings = Partial<Record<StringKey, string>>;
 
-/** The catalog in use (English, and the parts' sentences once they are loaded). */
+/** English: the catalog, and the parts' sentences once they are loaded. */
 const catalog: Record<string, string> = { ...en };
+/** The other languages loaded so far (src/i18n/, or a page's addLanguage). */
+const languages = new Map<string, Strings>();
+/** What t() reads now: a language's sentences and a page's own, over English. */
+let active: { tag: string; strings: Strings | undefined; own: Strings | undefined } = { tag: 'en', strings: undefined, own: undefined };
 
-/** Adds the sentences an on-demand part brings (it calls this when it loads). */
+/** Adds the English sentences an on-demand part brings (it calls this when it loads). */
 export function addStrings(more: Record<string, string>): void {
   Object.assign(catalog, more);
 }
 
-/** The text of `key` with its `{placeholders}` filled from `params` (numbers in the page's locale). */
+/**
+ * Adds (or replaces) a language's sentences: `tag` a BCP 47 tag (`de`, `pt-BR`), `strings`
+ * its catalog (src/i18n/<tag>.ts), complete or not: what it lacks is said in English.
+ */
+export function addLanguage(tag: string, strings: Strings): void {
+  languages.set(tag.toLowerCase(), strings);
+}
+
+/** Whether a language's sentences are here (English always is). */
+export const hasLanguage = (tag: string): boolean => tag === 'en' || languages.has(tag.toLowerCase());
+
+/**
+ * The language t() speaks from now on (the Call sets it for what it says, each element before
+ * it renders, so two elements of a page may speak two languages), with a page's own words
+ * over it. A language not loaded is English.
+ */
+export function useLanguage(tag: string, own?: Strings): void {
+  active = { tag, strings: languages.get(tag.toLowerCase()), own };
+}
+
+/** The language in use: for numbers, times and `lang` attributes. */
+export const language = (): string => active.tag;
+
+/**
+ * How a sentence and its parameters make a text. The i18n part (src/i18n/format.ts) puts in
+ * one that also reads ICU plurals (`{count, plural, one {…} other {…}}`), which only
+ * translations use.
+ */
+let format = (text: string, params: StringParams): string =>
+  text.replace(/\{(\w+)\}/g, (all, name: string) => {
+    const v = params[name];
+    return v === undefined ? all : typeof v === 'number' ? v.toLocaleString(active.tag) : v;
+  });
+
+/** Puts in another formatter (see `format`). */
+export function setFormat(f: typeof format): void {
+  format = f;
+}
+
+/**
+ * The text of `key` in the language in use (else English, else the key itself), with its
+ * `{placeholders}` filled from `params`: numbers in that language's way, and a parameter that
+ * names a word of the catalog (`device.camera`) as that word in it.
+ */
 export function t(key: StringKey, params?: StringParams): string {
-  const text = catalog[key] ?? key;
-  return params
-    ? text.replace(/\{(\w+)\}/g, (all, name: string) => {
-        const v = params[name];
-        return v === undefined ? all : typeof v === 'number' ? v.toLocaleString() : v;
-      })
-    : text;
+  const text = active.own?.[key] ?? active.strings?.[key] ?? catalog[key] ?? key;
+  if (!params) return text;
+  const words: StringParams = {};
+  for (const [k, v] of Object.entries(params)) words[k] = typeof v === 'string' && v.startsWith('device.') ? t(v as StringKey) : v;
+  return format(text, words);
 }

@@ -12,6 +12,7 @@
  *   /peer-call.json            where the immutable URL is, and its SRI integrity
  *   /parts/<name>.<hash>.js    the bundle's parts loaded on demand (dist/parts/; their names
  *                              carry a hash of their content): immutable, and their maps
+ *   /parts/lang-<tag>.<hash>.json  the languages' catalogs, likewise (CORS: fetched)
  *
  * <hash> is the first 16 hex digits of the bundle's SHA-384. Every response is
  * negotiated on Accept-Encoding (br, then gzip, then identity; `Vary:
@@ -212,14 +213,16 @@ export function scriptRoutes({ file, before = [] }: ScriptRoutesOptions): Router
 
   // The parts the bundle names (its build writes them next to it); only such names are looked up.
   const parts = path.join(path.dirname(file), 'parts');
-  router.get(/^\/parts\/([a-z][a-z0-9-]*\.[0-9a-f]{8}\.js(?:\.map)?)$/, ...before, async (req, res) => {
+  // And the languages' catalogs (lang-<tag>.<hash>.json), which the i18n part fetches (from
+  // another origin than the page's: send() allows any).
+  router.get(/^\/parts\/([a-z][a-z0-9-]*\.[0-9a-f]{8}\.js(?:\.map)?|lang-[a-z]{2,3}(?:-[A-Z]{2})?\.[0-9a-f]{8}\.json)$/, ...before, async (req, res) => {
     const name = req.params[0]!;
     const part = await loadPrepared(path.join(parts, name));
     if (!part) {
       res.status(404).set('Cache-Control', 'no-store').type('text/plain').send(`no part ${name} in this build (see ${req.baseUrl}/peer-call.json)\n`);
       return;
     }
-    send(req, res, part, name.endsWith('.map') ? JSON_TYPE : JS, { 'Cache-Control': IMMUTABLE_CACHE });
+    send(req, res, part, name.endsWith('.js') ? JS : JSON_TYPE, { 'Cache-Control': IMMUTABLE_CACHE });
   });
 
   router.get('/peer-call.json', ...before, async (req, res) => {

@@ -63,6 +63,12 @@ export interface CallOptions {
   microphone?: boolean | undefined;
   /** Start with the camera on (default true). */
   camera?: boolean | undefined;
+  /**
+   * The languages to speak, in order of preference (BCP 47 tags, e.g. `['de-AT', 'en']`);
+   * default `navigator.languages`. The first one peer-call has is used (`call.language`), else
+   * English; other languages' sentences load on demand (docs/languages.md).
+   */
+  lang?: string | readonly string[] | undefined;
   /** The largest file accepted from a peer, in bytes (default 100 MiB); larger offers are declined by themselves. */
   maxFileSize?: number | undefined;
 }

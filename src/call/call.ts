@@ -35,7 +35,7 @@ import { MAX_CHAT_LENGTH, REACTIONS, type Reaction } from '../rtc/chat-wire.js';
 import { REACTION_BURST, REACTION_REFILL_MS, takeNotice } from '../rtc/mesh.js';
 import type { LinkPath } from '../rtc/peer-link.js';
 import { SignalingError, type PeerInfo, type SignalingAdapter, type SignalingStatus } from '../signaling/adapter.js';
-import { t } from '../strings.js';
+import { t, useLanguage } from '../strings.js';
 import { adapterNow, preloadAdapter, resolveAdapter } from './adapters.js';
 import { parseMedia, type CallOptions, type CallState, type FileTransfer, type MediaChoice, type PeerSnapshot } from './call-types.js';
 import { ChatLog } from './chat-log.js';
@@ -117,6 +117,9 @@ export class Call extends EventTarget {
   /** Files to and from peers, once the first is sent or offered (./later.ts). */
   #files: Promise<FileTransfers> | undefined;
   #fileList: FileTransfers | undefined;
+  #language = 'en';
+  /** Counts the language choices, so that only the last one asked takes effect. */
+  #languageAsked = 0;
   /** Our reactions' bucket: no more than the others accept from us (Mesh's REACTION_BURST). */
   #reactions = { tokens: REACTION_BURST, at: Date.now() };
 
@@ -133,6 +136,26 @@ export class Call extends EventTarget {
     this.#relay = relay;
     this.#reported = this.#deviceState();
     if (options.room) preloadAdapter(this.#options);
+    this.#chooseLanguage();
+  }
+
+  /** The language the Call speaks (and its element shows): a BCP 47 tag, `en` until another one's sentences are here. */
+  get language(): string {
+    return this.#language;
+  }
+
+  /** Picks the language from the `lang` option (or the browser's), loading its sentences when it is not English. */
+  #chooseLanguage() {
+    const lang = this.#options.lang ?? (typeof navigator === 'undefined' ? [] : navigator.languages);
+    const wanted = typeof lang === 'string' ? [lang] : lang;
+    const asked = ++this.#languageAsked;
+    const set = (tag: string) => {
+      if (asked !== this.#languageAsked || tag === this.#language) return;
+      useLanguage((this.#language = tag));
+      this.#changed(false);
+    };
+    if (/^en(-|$)/i.test(wanted[0] ?? 'en')) set('en');
+    else void parts.i18n().then((m) => m.choose(wanted, set), () => {});
   }
 
   // ------------------------------------------------------------ read-only state
@@ -275,6 +298,7 @@ export class Call extends EventTarget {
       this.#dropPrepared();
       preloadAdapter(this.#options);
     }
+    if (String(before.lang) !== String(this.#options.lang)) this.#chooseLanguage();
     const joinedRoom = this.#session?.joined ? this.#session.room : undefined;
     const room = before.room !== this.#options.room && this.#options.room !== joinedRoom;
     if (this.inCall && (transport || room)) void this.#rejoin();

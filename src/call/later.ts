@@ -10,6 +10,8 @@ export const parts = {
   'in-room': () => import('./in-room.js'),
   /** Files between peers (./file-transfers.ts): when one is first sent, or offered to us. */
   files: () => import('./file-transfers.js'),
+  /** Languages other than English (../i18n/languages.ts): when a page or a browser asks for one. */
+  i18n: () => import('../i18n/languages.js'),
   /** The BroadcastChannel adapter (`signaling: 'local'`). */
   local: () => import('../signaling/broadcast-channel.js'),
 };

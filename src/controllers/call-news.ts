@@ -5,30 +5,33 @@
  */
 import type { Call } from '../call/call.js';
 import { ChatMessageEvent, FileEvent, PeerJoinedEvent, PeerLeftEvent, ReactionEvent, StateChangeEvent } from '../events.js';
-import { t } from '../strings.js';
+import { t, type StringKey, type StringParams } from '../strings.js';
 
-export type News = { kind: 'joined' | 'left' | 'hand' | 'reaction' | 'file'; text: string } | { kind: 'message'; text: string; own: boolean };
+/** A piece of news; its `text` is said when read, in the language the element speaks then (its catalog may come after the news). */
+export type News = { kind: 'joined' | 'left' | 'hand' | 'reaction' | 'file'; readonly text: string } | { kind: 'message'; readonly text: string; own: boolean };
 
 /** Calls `listener` with each piece of news; a chat message's text goes through `preview` (how much of it to say). */
 export function onNews(call: Call, listener: (news: News) => void, preview: (text: string) => string): void {
-  call.addEventListener(PeerJoinedEvent.type, (e) => listener({ kind: 'joined', text: t('announce.joined', { name: (e as PeerJoinedEvent).peer.name }) }));
-  call.addEventListener(PeerLeftEvent.type, (e) => listener({ kind: 'left', text: t('announce.left', { name: (e as PeerLeftEvent).peer.name }) }));
+  const say = (kind: Exclude<News['kind'], 'message'>, key: StringKey, params: StringParams) => listener({ kind, get text() { return t(key, params); } });
+  call.addEventListener(PeerJoinedEvent.type, (e) => say('joined', 'announce.joined', { name: (e as PeerJoinedEvent).peer.name }));
+  call.addEventListener(PeerLeftEvent.type, (e) => say('left', 'announce.left', { name: (e as PeerLeftEvent).peer.name }));
   call.addEventListener(StateChangeEvent.type, (e) => {
     const s = e as StateChangeEvent;
     const name = s.subject === 'hand' && s.state === 'raised' && call.peers.find((p) => p.id === s.peerId)?.name;
-    if (name) listener({ kind: 'hand', text: t('announce.hand', { name }) });
+    if (name) say('hand', 'announce.hand', { name });
   });
   call.addEventListener(ReactionEvent.type, (e) => {
     const r = e as ReactionEvent;
     const name = call.peers.find((p) => p.id === r.peerId)?.name;
-    if (name) listener({ kind: 'reaction', text: t('announce.reaction', { name, reaction: r.reaction }) });
+    if (name) say('reaction', 'announce.reaction', { name, reaction: r.reaction });
   });
   call.addEventListener(FileEvent.type, (e) => {
     const f = (e as FileEvent).transfer;
-    if (f.direction === 'receive' && f.state === 'offered') listener({ kind: 'file', text: t('announce.file', { name: f.peerName, file: f.name }) });
+    if (f.direction === 'receive' && f.state === 'offered') say('file', 'announce.file', { name: f.peerName, file: f.name });
   });
   call.addEventListener(ChatMessageEvent.type, (e) => {
     const m = (e as ChatMessageEvent).message;
-    listener({ kind: 'message', own: m.own, text: t('announce.message', { name: m.name, text: preview(m.text) }) });
+    const text = preview(m.text);
+    listener({ kind: 'message', own: m.own, get text() { return t('announce.message', { name: m.name, text }); } });
   });
 }

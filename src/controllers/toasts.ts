@@ -23,7 +23,7 @@ const PREVIEW = 80;
 
 export interface Toast {
   id: number;
-  text: string;
+  readonly text: string;
 }
 
 export class ToastController implements ReactiveController {
@@ -39,7 +39,7 @@ export class ToastController implements ReactiveController {
       (news) => {
         // Arrivals, departures and hands once we are in the call; others' messages while the chat is closed.
         // A reaction shows on its sender's tile, not as a toast.
-        if (news.kind === 'message' ? !news.own && !chatOpen() : news.kind !== 'reaction' && call.state === 'joined') this.show(news.text);
+        if (news.kind === 'message' ? !news.own && !chatOpen() : news.kind !== 'reaction' && call.state === 'joined') this.show(news);
       },
       (text) => (text.length > PREVIEW ? `${text.slice(0, PREVIEW - 1)}…` : text),
     );
@@ -50,8 +50,9 @@ export class ToastController implements ReactiveController {
     host.addController(this);
   }
 
-  show(text: string): void {
-    const toast = { id: ++this.#next, text };
+  /** Shows `news` (its text said at each render: in the language the element speaks then). */
+  show(news: { readonly text: string }): void {
+    const toast = { id: ++this.#next, get text() { return news.text; } };
     this.toasts = [...this.toasts, toast].slice(-MAX_TOASTS);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);

@@ -6,10 +6,10 @@
 import { css, html, nothing } from 'lit';
 import { fileList, sendFileButton } from './files.js';
 import { icon } from './in-call-icons.js';
-import { t } from '../strings.js';
+import { language, t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
 
-const time = (d: Date) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const time = (d: Date) => d.toLocaleTimeString(language(), { hour: '2-digit', minute: '2-digit' });
 
 export function chatPanel(s: ViewState, a: ViewActions) {
   const error = s.call.chatError;
@@ -63,7 +63,7 @@ export const styles = css`
     flex: none;
     display: flex;
     flex-direction: column;
-    border-left: 1px solid var(--_raised);
+    border-inline-start: 1px solid var(--_raised);
     background: var(--_bg);
     min-height: 0;
   }
@@ -73,7 +73,7 @@ export const styles = css`
       inset: 0 0 60px 0;
       width: auto;
       z-index: 3;
-      border-left: 0;
+      border-inline-start: 0;
     }
   }
   .chat header {
@@ -118,7 +118,7 @@ export const styles = css`
     color: var(--_muted);
   }
   .bubble {
-    margin-top: 2px;
+    margin-block-start: 2px;
     padding: 6px 10px;
     border-radius: 12px;
     background: var(--_surface);

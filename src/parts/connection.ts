@@ -8,15 +8,15 @@
 import { css, html, nothing } from 'lit';
 import type { PeerSnapshot } from '../call/call-types.js';
 import type { LinkStats } from '../call/link-stats.js';
-import { t } from '../strings.js';
+import { language, t } from '../strings.js';
 import type { ViewState } from '../views/view-context.js';
 
-const n = (x: number | undefined) => (x === undefined ? '–' : x.toLocaleString());
+const n = (x: number | undefined) => (x === undefined ? '–' : x.toLocaleString(language()));
 
 /** The verdict and its reasons, in words. */
 function verdict(st: LinkStats): string {
   const reasons = st.reasons.map((r) => t(`reason.${r}`, { rtt: n(st.rtt), loss: n(Math.max(st.lossIn ?? 0, st.lossOut ?? 0)), jitter: n(st.jitter) }));
-  return t('quality.because', { quality: t(st.quality === 'poor' ? 'quality.poor' : 'quality.fair'), reasons: reasons.join(', ') });
+  return t('quality.because', { quality: t(st.quality === 'poor' ? 'quality.poor' : 'quality.fair'), reasons: new Intl.ListFormat(language(), { type: 'unit' }).format(reasons) });
 }
 
 /** Three bars, as many lit as the link is good; for a weak or poor link only. */

@@ -7,7 +7,7 @@
  */
 import { css, html, nothing } from 'lit';
 import type { FileTransfer } from '../call/call-types.js';
-import { t, type StringKey } from '../strings.js';
+import { language, t, type StringKey } from '../strings.js';
 import type { ViewState } from '../views/view-context.js';
 import { icon } from './in-call-icons.js';
 
@@ -16,7 +16,7 @@ export function fileSize(bytes: number): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
   let i = 0;
   while (bytes >= 1000 && i < units.length - 1) (bytes /= 1000), i++;
-  return new Intl.NumberFormat(undefined, { style: 'unit', unit: units[i]!, unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes);
+  return new Intl.NumberFormat(language(), { style: 'unit', unit: units[i]!, unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes);
 }
 
 /**

@@ -18,6 +18,13 @@ export const inCallEn = {
   'controls.chatUnread': 'Chat, {count} unread',
   'controls.leave': 'Leave call',
 
+  // ---- announcements (read by screen readers, and the toasts): only in a call, which has this part
+  'announce.joined': '{name} joined',
+  'announce.left': '{name} left',
+  'announce.hand': '{name} raised a hand',
+  'announce.reaction': '{name} reacted {reaction}',
+  'announce.message': '{name}: {text}',
+
   // ---- chat
   'chat.title': 'Chat',
   'chat.close': 'Close chat',

@@ -76,7 +76,7 @@ export const styles = css`
     transform: scaleX(0);
     transform-origin: left;
   }
-  :host(:dir(rtl)) .meter i {
+  [dir='rtl'] .meter i {
     transform-origin: right;
   }
   .meter[data-muted] i {

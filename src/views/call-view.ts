@@ -24,10 +24,14 @@ function stage(s: ViewState, a: ViewActions) {
   }
 }
 
+/** Languages written right to left: the element lays out mirrored (its CSS is in logical properties). */
+const RTL = /^(ar|fa|he|ur)\b/i;
+
 export function callView(s: ViewState, a: ViewActions) {
   const inCall = s.call.state === 'joined';
+  const lang = s.call.language;
   return html`
-    <div part="base" class="base">
+    <div part="base" class="base" lang=${lang} dir=${RTL.test(lang) ? 'rtl' : 'ltr'}>
       ${banner(s)}
       <div class="main">
         <div part="stage" class="stage">

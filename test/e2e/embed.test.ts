@@ -14,17 +14,19 @@ const HOSTILE_CSS = `
   svg { width: 400px !important; height: 400px !important; }
 `;
 
-function blogPage(serverUrl: string, room: string, opts: { module?: boolean; twice?: boolean; nonce?: string; pinned?: { script: string; integrity: string } } = {}) {
+function blogPage(serverUrl: string, room: string, opts: { module?: boolean; twice?: boolean; nonce?: string; lang?: string; pinned?: { script: string; integrity: string } } = {}) {
   const nonce = opts.nonce ? ` nonce="${opts.nonce}"` : '';
   const tag = opts.module
     ? `<script type="module" src="${serverUrl}/peer-call.js"></script>`
     : opts.pinned
       ? `<script src="${serverUrl}${opts.pinned.script}" integrity="${opts.pinned.integrity}" crossorigin="anonymous"></script>`
       : `<script src="${serverUrl}/peer-call.js"${nonce}></script>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My blog</title>
+  // (With a nonce and a pin both: the pinned script, with the nonce.)
+  const pinnedTag = opts.pinned && opts.nonce ? `<script src="${serverUrl}${opts.pinned.script}" integrity="${opts.pinned.integrity}" crossorigin="anonymous"${nonce}></script>` : tag;
+  return `<!doctype html><html lang="${opts.lang ?? 'en'}"><head><meta charset="utf-8"><title>My blog</title>
 ${opts.nonce ? '' : `<style>${HOSTILE_CSS}</style>`}</head>
 <body><h1>Our weekly stand-up</h1><p>Join the call below.</p>
-${tag}${opts.twice ? tag : ''}
+${pinnedTag}${opts.twice ? tag : ''}
 <peer-call room="${room}"></peer-call>
 <p>Footer text.</p></body></html>`;
 }
@@ -51,6 +53,13 @@ describe('embedding on another origin', () => {
     const pinned = (await (await fetch(`${ref.url}/peer-call.json`)).json()) as { script: string; integrity: string };
     pages['/sri.html'] = blogPage(ref.url, `${room}-s`, { pinned });
     pages['/csp.html'] = { body: blogPage(ref.url, `${room}-c`, { nonce: 'n0nce4test' }), headers: { 'content-security-policy': "script-src 'nonce-n0nce4test'" } };
+    // A German blog with everything locked down: the script pinned, scripts by nonce, and
+    // connections only to the call server (which the catalog's fetch needs too).
+    const server = new URL(ref.url);
+    pages['/de.html'] = {
+      body: blogPage(ref.url, `${room}-de`, { lang: 'de', pinned, nonce: 'n0nce4de' }),
+      headers: { 'content-security-policy': `script-src 'nonce-n0nce4de'; connect-src ${server.origin} ws://${server.host}` },
+    };
     refusedPages['/'] = blogPage(ref.url, room);
     browser = await launchChromium();
   });
@@ -165,6 +174,27 @@ describe('embedding on another origin', () => {
     await a.locator('peer-call').locator('[part~="chat-button"]').click();
     await a.locator('peer-call').locator('[part~="chat-log"]').waitFor();
     assert.ok(tampered >= 1);
+    await a.context().close();
+  });
+
+  test('a German page: the element speaks German, its catalog fetched from the script\'s server, pinned, under a strict CSP', async () => {
+    const a = await (await browser.newContext()).newPage();
+    const fetched: string[] = [];
+    a.on('requestfinished', (r) => r.url().includes('/parts/lang-') && fetched.push(r.url()));
+    const violations: string[] = [];
+    a.on('console', (m) => m.type() === 'error' && violations.push(m.text()));
+    await a.goto(`${allowed.origin}/de.html`);
+    const de = (await import('../../src/i18n/de.js')).default;
+    const join = a.locator('peer-call').locator('[part~="join-button"]');
+    await until(a, (text) => document.querySelector('peer-call')!.shadowRoot!.querySelector('[part~="join-button"]')?.textContent?.trim() === text, de['prejoin.join']);
+    assert.equal(await a.evaluate(() => document.querySelector('peer-call')!.call.language), 'de');
+    assert.equal(fetched.length, 1);
+    assert.match(fetched[0]!, new RegExp(`^${ref.url}/parts/lang-de\\.[0-9a-f]{8}\\.json$`));
+    await join.click();
+    await until(a, () => document.querySelector('peer-call')!.state === 'joined');
+    await a.locator('peer-call').locator('[part~="chat-button"]').click();
+    assert.equal(await a.locator('peer-call').locator('[part~="chat"] header span').innerText(), de['chat.title']);
+    assert.deepEqual(violations.filter((v) => /Content Security Policy|integrity/i.test(v)), []);
     await a.context().close();
   });
 

@@ -33,7 +33,9 @@ const RULES: Rule[] = [
   { layer: 'src/signaling/', may: [/^src\/signaling\//, /^src\/strings\.ts$/, /^socket\.io-client$/] },
   { layer: 'src/rtc/', may: [/^src\/rtc\//], mayTypes: [/^src\/signaling\/adapter\.ts$/] },
   { layer: 'src/media/', may: [/^src\/media\//, ...LEAVES] },
-  { layer: 'src/call/', may: [/^src\/(call|rtc|media|signaling)\//, ...LEAVES] },
+  { layer: 'src/call/', may: [/^src\/(call|rtc|media|signaling|i18n)\//, ...LEAVES] },
+  // The languages: catalogs (data), and the part that chooses and loads them.
+  { layer: 'src/i18n/', may: [/^src\/i18n\//, ...LEAVES] },
   { layer: 'src/controllers/', may: [/^src\/(call|controllers)\//, /^src\/parts\/registry\.ts$/, ...LEAVES, LIT] },
   { layer: 'src/views/', may: [/^src\/views\//, /^src\/icons\.ts$/, ...LEAVES, LIT], mayTypes: [/^src\/(call|media|rtc|parts)\//] },
   // On-demand views: what views may use, and each other; the preview's meter measures the

@@ -208,6 +208,28 @@ describe('the script, served like a CDN', () => {
     }
   });
 
+  test('the languages\' catalogs: JSON, compressed, immutable, for any origin; named (with their integrity) in the i18n part only', async () => {
+    const files = (await readdir(path.join(root, 'dist', 'parts'))).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 16, `the build wrote ${files.length} catalogs`);
+    const i18n = (await readdir(path.join(root, 'dist', 'parts'))).find((f) => /^i18n\.[0-9a-f]{8}\.js$/.test(f))!;
+    const part = await readFile(path.join(root, 'dist', 'parts', i18n), 'utf8');
+    for (const file of files) {
+      const bytes = await readFile(path.join(root, 'dist', 'parts', file));
+      const integrity = `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+      assert.ok(part.includes(JSON.stringify(file)) && part.includes(JSON.stringify(integrity)), `the i18n part does not name ${file} with its integrity`);
+      assert.ok(!bundle.includes(file), `the first load names ${file}`);
+      const res = await rawRequest(`${t.url}/parts/${file}`, { 'accept-encoding': 'gzip', origin: 'https://elsewhere.example' });
+      assert.equal(res.status, 200, file);
+      assert.equal(res.headers['content-encoding'], 'gzip');
+      assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.equal(res.headers['access-control-allow-origin'], '*');
+      assert.match(String(res.headers['content-type']), /^application\/json/);
+      assert.ok(decode(res.body, 'gzip').equals(bytes));
+      assert.equal(typeof (JSON.parse(bytes.toString()) as Record<string, string>)['prejoin.join'], 'string');
+    }
+    for (const bad of ['lang-de.00000000.json', 'lang-../x.json', 'lang-de.json']) assert.equal((await rawRequest(`${t.url}/parts/${bad}`, {})).status, 404, bad);
+  });
+
   test('a rebuild while running is served from the next request on; the old hashed URL is then gone', async () => {
     const own = await mkdtemp(path.join(tmpdir(), 'peer-call-rebuild-'));
     await mkdir(path.join(own, 'dist'));
