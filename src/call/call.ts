@@ -457,12 +457,9 @@ export class Call extends EventTarget {
 
   #filesPart(): Promise<FileTransfers> {
     return (this.#files ??= parts.files().then(
-      ({ FileTransfers, DEFAULT_MAX_FILE_SIZE }) =>
+      ({ FileTransfers }) =>
         (this.#fileList = new FileTransfers(this, {
           send: (id, e) => !!this.#session?.sendTo(id, e),
-          connection: (id) => this.connections.get(id),
-          peerName: (id) => this.peers.find((p) => p.id === id)?.name,
-          maxSize: () => this.#options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
           changed: () => this.#changed(false),
           emit: (e) => this.#emit(e),
         })),
@@ -593,7 +590,7 @@ export class Call extends EventTarget {
       audio: () => this.#audio,
       selfId: () => this.#session?.self?.id,
       microphone: () => ({ track: this.#media.microphone, on: this.#media.microphoneOn }),
-      peerLevels: () => this.#session?.audioLevels() ?? [],
+      connections: () => this.connections,
       changed: (id, speaking) => this.#speakingChanged(id, speaking),
     });
     this.#speech.start();

@@ -18,6 +18,7 @@
  *
  * Transfers are keyed by peer and wire id: a peer can only answer or cancel its own.
  */
+import type { Call } from './call.js';
 import type { FileTransfer, FileTransferReason, FileTransferState } from './call-types.js';
 import { FileEvent, LeftEvent, PeerLeftEvent } from '../events.js';
 import type { FileEnvelope } from '../rtc/chat-wire.js';
@@ -44,15 +45,10 @@ const CHANNEL_WAIT_MS = 30_000;
 const PROGRESS_MS = 200;
 const LABEL = 'file:';
 
+/** What the Call lends its files part (the rest it reads from the Call's public state). */
 export interface FileHost {
   /** Sends a file message to a peer on its chat channel; false if that is not open. */
   send(peerId: string, envelope: FileEnvelope): boolean;
-  /** The connection to a peer, for the transfer's own data channel. */
-  connection(peerId: string): RTCPeerConnection | undefined;
-  /** A peer's display name, while it is in the room. */
-  peerName(peerId: string): string | undefined;
-  /** The receiving limit, in bytes. */
-  maxSize(): number;
   /** State or progress changed (for `peer-call-update`). */
   changed(): void;
   /** A FileEvent for the page. */
@@ -82,7 +78,7 @@ const hex = (buf: ArrayBuffer): string => [...new Uint8Array(buf)].map((b) => b.
 const digest = async (blob: Blob): Promise<string> => hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
 
 export class FileTransfers {
-  #host: FileHost;
+  #host: FileHost & { connection(peerId: string): RTCPeerConnection | undefined; peerName(peerId: string): string | undefined; maxSize(): number };
   #entries = new Map<string, Entry>();
   /** Each peer's offers' bucket (see OFFER_BURST). */
   #offers = new Map<string, Bucket>();
@@ -91,9 +87,14 @@ export class FileTransfers {
   /** The connections we listen on for transfers' channels. */
   #listening = new WeakSet<RTCPeerConnection>();
 
-  /** @param call the Call (its peer-left and left events end transfers) */
-  constructor(call: EventTarget, host: FileHost) {
-    this.#host = host;
+  /** @param call the Call: its peers, connections and `maxFileSize`; its peer-left and left events end transfers */
+  constructor(call: Call, host: FileHost) {
+    this.#host = {
+      ...host,
+      connection: (id) => call.connections.get(id),
+      peerName: (id) => call.peers.find((p) => p.id === id)?.name,
+      maxSize: () => call.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    };
     call.addEventListener(PeerLeftEvent.type, (e) => {
       for (const entry of this.#entries.values()) if (entry.t.peerId === (e as PeerLeftEvent).peer.id) this.#end(entry, 'failed', 'left');
     });

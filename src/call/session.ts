@@ -136,11 +136,6 @@ export class Session {
     }));
   }
 
-  /** Each peer's audio level now (PeerLink.audioLevel). */
-  *audioLevels(): Iterable<[id: string, level: number]> {
-    for (const p of this.#mesh?.peers.values() ?? []) yield [p.id, p.link.audioLevel()];
-  }
-
   get connections(): Map<string, RTCPeerConnection> {
     return new Map([...(this.#mesh?.peers.values() ?? [])].map((p) => [p.id, p.link.pc]));
   }

@@ -22,8 +22,8 @@ export interface SpeakingHost {
   selfId(): string | undefined;
   /** The microphone track we capture, and whether it is on (unmuted). */
   microphone(): { track: MediaStreamTrack | null; on: boolean };
-  /** Each peer's level now. */
-  peerLevels(): Iterable<[id: string, level: number]>;
+  /** The connection to each peer (its receivers carry the peer's audio level). */
+  connections(): ReadonlyMap<string, RTCPeerConnection>;
   /** A voice (a peer's id, ours, or MUTED_VOICE) started or stopped speaking. */
   changed(id: string, speaking: boolean): void;
 }
@@ -103,6 +103,28 @@ export class SpeakingDetector {
   }
 }
 
+/** Per connection, per audio source: the arrival time of its last packet at the last read. */
+const heard = new WeakMap<RTCPeerConnection, Map<number, number>>();
+
+/**
+ * How loud a peer is now (0 silent … 1 full scale), from the audio level its RTP packets carry
+ * (getSynchronizationSources: a read of what the receiver already has, no getStats). A source
+ * whose packets stopped since the last read counts as silent.
+ */
+export function audioLevel(pc: RTCPeerConnection): number {
+  let level = 0;
+  const last = heard.get(pc) ?? new Map<number, number>();
+  heard.set(pc, last);
+  for (const r of pc.getReceivers()) {
+    if (r.track.kind !== 'audio') continue;
+    for (const source of r.getSynchronizationSources?.() ?? []) {
+      if (source.timestamp !== last.get(source.source)) level = Math.max(level, source.audioLevel ?? 0);
+      last.set(source.source, source.timestamp);
+    }
+  }
+  return level;
+}
+
 /** The speaking detector of a Call, with the analyser of our own microphone. */
 export class SpeakingWatch {
   #microphone = new MicrophoneLevel();
@@ -118,7 +140,7 @@ export class SpeakingWatch {
       const level = mic.read();
       yield [self, on ? level : 0];
       yield [MUTED_VOICE, on ? 0 : level];
-      yield* host.peerLevels();
+      for (const [id, pc] of host.connections()) yield [id, audioLevel(pc)];
     }, host.changed);
   }
 

@@ -269,8 +269,6 @@ export class PeerLink {
   /** What we send (kept up to date for senders created later). */
   #local!: LocalTracks;
   #channel: RTCDataChannel;
-  /** Per audio source, the arrival time of its last packet at the last audioLevel() (see there). */
-  #heard = new Map<number, number>();
   #assembler = new ChatAssembler();
   /** Candidates for a remote description we do not have (yet): applied when it arrives. */
   #parked: RTCIceCandidateInit[] = [];
@@ -668,23 +666,6 @@ export class PeerLink {
     if (!this.channelOpen) return false;
     for (const f of frames) this.#channel.send(f);
     return true;
-  }
-
-  /**
-   * How loud the peer is now (0 silent … 1 full scale), from the audio level its RTP packets
-   * carry (getSynchronizationSources: a read of what the receiver already has, no getStats).
-   * A source whose packets stopped since the last read counts as silent.
-   */
-  audioLevel(): number {
-    let level = 0;
-    for (const r of this.pc.getReceivers()) {
-      if (r.track.kind !== 'audio') continue;
-      for (const source of r.getSynchronizationSources?.() ?? []) {
-        if (source.timestamp !== this.#heard.get(source.source)) level = Math.max(level, source.audioLevel ?? 0);
-        this.#heard.set(source.source, source.timestamp);
-      }
-    }
-    return level;
   }
 
   /** The remote DTLS fingerprint: it changes when the peer rebuilt its connection. */
