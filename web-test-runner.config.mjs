@@ -103,6 +103,14 @@ function signalingPlugin() {
         }
         return { cut };
       }
+      if (command === 'emulate-media-features') {
+        // What @web/test-runner-commands' emulateMedia cannot ask puppeteer for: forced-colors
+        // (Windows' high contrast), straight through the DevTools protocol.
+        const page = session.browser.getPage(session.id);
+        const cdp = await page.createCDPSession();
+        await cdp.send('Emulation.setEmulatedMedia', { features: payload.features });
+        return true;
+      }
       if (command === 'insecure-url') {
         const ip = lanAddress();
         return { url: ip ? url.replace('127.0.0.1', ip) : null };

@@ -425,7 +425,26 @@ export class PeerCallElement extends LitElement {
     if (this.#call.state === 'idle') this.#start();
   }
 
+  /** Focus was inside the element before this render, and went with it (see updated). */
+  #hadFocus = false;
+  #refocus = false;
+
+  protected override willUpdate(): void {
+    this.#hadFocus = this.matches(':focus-within');
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    // The focused control went with the view it was in (joined, left, an error, a closed panel):
+    // the new view's main control (`data-focus`) takes focus, once it is there (the call's comes
+    // with the in-call part), unless the user has put focus somewhere meanwhile. Keyboard users
+    // are then not dropped at the top of the page.
+    const lost = document.activeElement === document.body;
+    if (this.#hadFocus && lost && !this.matches(':focus-within')) this.#refocus = true;
+    if (this.#refocus) {
+      const target = lost && this.renderRoot.querySelector<HTMLElement>('[data-focus]');
+      target && target.focus();
+      if (target || !lost) this.#refocus = false;
+    }
     // The first update carries the initial values, which firstUpdated() acted on.
     const initial = this.#updates++ === 0;
     this.#sync(); // in a call, a new room or transport moves the call (Call.update)

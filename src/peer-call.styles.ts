@@ -254,7 +254,8 @@ export const styles = css`
     gap: 6px;
     padding: 3px 8px;
     border-radius: 999px;
-    background: rgb(0 0 0 / 0.55);
+    /* Nearly opaque: white text keeps 12:1 over any video, a white one too. */
+    background: rgb(0 0 0 / 0.8);
     font-size: 12px;
     white-space: nowrap;
     overflow: hidden;

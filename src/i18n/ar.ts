@@ -138,6 +138,8 @@ export default {
   'chat.send': 'إرسال',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'انقطع الاتصال بـ {name}، جارٍ إعادة الاتصال…',
+  'announce.failed': 'تعذّر الاتصال بـ {name}.',
   'announce.file': 'طلب من {name} لإرسال ملف إليك: {file}. افتح الدردشة لقبوله.',
   'files.title': 'الملفات',
   'files.send': 'إرسال ملف إلى الجميع',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'عدم انتظام التسليم (تذبذب {jitter} مللي ثانية)',
 
   // ---- the stage
+  'tile.speaking': 'يتحدث الآن',
   'tile.hand': 'اليد مرفوعة، الترتيب {position}',
   'tile.pin': 'تثبيت في العرض الرئيسي',
   'tile.unpin': 'إلغاء التثبيت',

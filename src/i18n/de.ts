@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Senden',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'Die Verbindung zu {name} wurde unterbrochen; wird wiederhergestellt …',
+  'announce.failed': 'Keine Verbindung zu {name} möglich.',
   'announce.file': '{name} möchte Ihnen eine Datei senden: {file}. Öffnen Sie den Chat, um sie anzunehmen.',
   'files.title': 'Dateien',
   'files.send': 'Datei an alle senden',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'ungleichmäßige Übertragung ({jitter} ms Jitter)',
 
   // ---- the stage
+  'tile.speaking': 'spricht',
   'tile.hand': 'Hand gehoben, Nummer {position}',
   'tile.pin': 'In der Hauptansicht anheften',
   'tile.unpin': 'Lösen',

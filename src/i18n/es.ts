@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Enviar',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'Se perdió la conexión con {name}; reconectando…',
+  'announce.failed': 'No se pudo conectar con {name}.',
   'announce.file': '{name} quiere enviarte un archivo: {file}. Abre el chat para aceptarlo.',
   'files.title': 'Archivos',
   'files.send': 'Enviar un archivo a todos',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'entrega irregular ({jitter} ms de fluctuación)',
 
   // ---- the stage
+  'tile.speaking': 'está hablando',
   'tile.hand': 'mano levantada, número {position}',
   'tile.pin': 'Fijar en la vista principal',
   'tile.unpin': 'Dejar de fijar',

@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Envoyer',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'La connexion avec {name} a été perdue ; reconnexion…',
+  'announce.failed': 'Impossible de se connecter à {name}.',
   'announce.file': '{name} souhaite vous envoyer un fichier : {file}. Ouvrez la discussion pour l’accepter.',
   'files.title': 'Fichiers',
   'files.send': 'Envoyer un fichier à tous',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'réception irrégulière ({jitter} ms de gigue)',
 
   // ---- the stage
+  'tile.speaking': 'parle',
   'tile.hand': 'main levée, numéro {position}',
   'tile.pin': 'Épingler dans la vue principale',
   'tile.unpin': 'Désépingler',

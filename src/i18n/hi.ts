@@ -138,6 +138,8 @@ export default {
   'chat.send': 'भेजें',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': '{name} से कनेक्शन टूट गया; दोबारा जोड़ा जा रहा है…',
+  'announce.failed': '{name} से कनेक्ट नहीं हो सका।',
   'announce.file': '{name} ने आपको एक फ़ाइल भेजने की पेशकश की है: {file}। इसे स्वीकार करने के लिए चैट खोलें।',
   'files.title': 'फ़ाइलें',
   'files.send': 'सभी को फ़ाइल भेजें',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'असमान डिलीवरी ({jitter} ms जिटर)',
 
   // ---- the stage
+  'tile.speaking': 'बोल रहे हैं',
   'tile.hand': 'हाथ उठाया गया, क्रम {position}',
   'tile.pin': 'मुख्य स्क्रीन पर पिन करें',
   'tile.unpin': 'अनपिन करें',

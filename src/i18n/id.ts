@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Kirim',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'Koneksi dengan {name} terputus; menyambungkan ulang…',
+  'announce.failed': 'Tidak dapat terhubung dengan {name}.',
   'announce.file': '{name} ingin mengirimkan file kepada Anda: {file}. Buka obrolan untuk menerimanya.',
   'files.title': 'File',
   'files.send': 'Kirim file ke semua orang',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'pengiriman tidak merata (variasi latensi {jitter} ms)',
 
   // ---- the stage
+  'tile.speaking': 'sedang berbicara',
   'tile.hand': 'tangan diangkat, urutan ke-{position}',
   'tile.pin': 'Sematkan ke tampilan utama',
   'tile.unpin': 'Lepas sematan',

@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Invia',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'La connessione con {name} si è interrotta; riconnessione in corso…',
+  'announce.failed': 'Impossibile connettersi con {name}.',
   'announce.file': '{name} vuole inviarti un file: {file}. Apri la chat per accettarlo.',
   'files.title': 'File',
   'files.send': 'Invia un file a tutti',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'consegna irregolare ({jitter} ms di jitter)',
 
   // ---- the stage
+  'tile.speaking': 'sta parlando',
   'tile.hand': 'mano alzata, numero {position}',
   'tile.pin': 'Fissa nella vista principale',
   'tile.unpin': 'Sblocca',

@@ -138,6 +138,8 @@ export default {
   'chat.send': '送信',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': '{name} さんとの接続が切れました。再接続しています…',
+  'announce.failed': '{name} さんに接続できませんでした。',
   'announce.file': '{name}さんがファイル「{file}」を送信しようとしています。受け取るにはチャットを開いてください。',
   'files.title': 'ファイル',
   'files.send': '全員にファイルを送信',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': '配信が不安定（ジッター {jitter} ms）',
 
   // ---- the stage
+  'tile.speaking': '発言中',
   'tile.hand': '挙手中、{position}番目',
   'tile.pin': 'メイン画面に固定',
   'tile.unpin': '固定を解除',

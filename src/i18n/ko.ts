@@ -138,6 +138,8 @@ export default {
   'chat.send': '보내기',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': '{name} 님과의 연결이 끊어졌습니다. 다시 연결하는 중…',
+  'announce.failed': '{name} 님에게 연결할 수 없습니다.',
   'announce.file': '{name}님이 파일을 보내려고 합니다: {file}. 수락하려면 채팅을 여세요.',
   'files.title': '파일',
   'files.send': '모두에게 파일 보내기',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': '전송 불안정(지터 {jitter}ms)',
 
   // ---- the stage
+  'tile.speaking': '말하는 중',
   'tile.hand': '손을 듦, {position}번째',
   'tile.pin': '메인 화면에 고정',
   'tile.unpin': '고정 해제',

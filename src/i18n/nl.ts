@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Verzenden',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'De verbinding met {name} is verbroken; opnieuw verbinden…',
+  'announce.failed': 'Kan geen verbinding maken met {name}.',
   'announce.file': '{name} wil je een bestand sturen: {file}. Open de chat om het te accepteren.',
   'files.title': 'Bestanden',
   'files.send': 'Bestand naar iedereen sturen',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'onregelmatige aflevering ({jitter} ms jitter)',
 
   // ---- the stage
+  'tile.speaking': 'spreekt',
   'tile.hand': 'hand opgestoken, nummer {position}',
   'tile.pin': 'Vastzetten in hoofdweergave',
   'tile.unpin': 'Losmaken',

@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Wyślij',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'Utracono połączenie z osobą {name}; ponowne łączenie…',
+  'announce.failed': 'Nie udało się połączyć z osobą {name}.',
   'announce.file': '{name} chce wysłać Ci plik: {file}. Otwórz czat, aby go przyjąć.',
   'files.title': 'Pliki',
   'files.send': 'Wyślij plik do wszystkich',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'nierówne dostarczanie ({jitter} ms jittera)',
 
   // ---- the stage
+  'tile.speaking': 'mówi',
   'tile.hand': 'ręka podniesiona, numer {position}',
   'tile.pin': 'Przypnij do widoku głównego',
   'tile.unpin': 'Odepnij',

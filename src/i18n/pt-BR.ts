@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Enviar',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'A conexão com {name} caiu; reconectando…',
+  'announce.failed': 'Não foi possível conectar com {name}.',
   'announce.file': '{name} quer enviar um arquivo para você: {file}. Abra o chat para aceitar.',
   'files.title': 'Arquivos',
   'files.send': 'Enviar um arquivo para todos',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'entrega irregular ({jitter} ms de jitter)',
 
   // ---- the stage
+  'tile.speaking': 'falando',
   'tile.hand': 'mão levantada, número {position}',
   'tile.pin': 'Fixar na visualização principal',
   'tile.unpin': 'Desafixar',

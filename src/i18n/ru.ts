@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Отправить',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'Соединение с участником {name} потеряно; переподключение…',
+  'announce.failed': 'Не удалось подключиться к участнику {name}.',
   'announce.file': '{name} хочет отправить вам файл: {file}. Чтобы принять его, откройте чат.',
   'files.title': 'Файлы',
   'files.send': 'Отправить файл всем',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'неравномерная доставка (джиттер {jitter} мс)',
 
   // ---- the stage
+  'tile.speaking': 'говорит',
   'tile.hand': 'рука поднята, номер в очереди: {position}',
   'tile.pin': 'Закрепить на главном экране',
   'tile.unpin': 'Открепить',

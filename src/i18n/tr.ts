@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Gönder',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': '{name} adlı kişiyle bağlantı koptu; yeniden bağlanılıyor…',
+  'announce.failed': '{name} adlı kişiye bağlanılamadı.',
   'announce.file': '{name} size bir dosya göndermek istiyor: {file}. Kabul etmek için sohbeti açın.',
   'files.title': 'Dosyalar',
   'files.send': 'Herkese dosya gönder',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'düzensiz iletim ({jitter} ms jitter)',
 
   // ---- the stage
+  'tile.speaking': 'konuşuyor',
   'tile.hand': 'el kaldırıldı, sıra {position}',
   'tile.pin': 'Ana görünüme sabitle',
   'tile.unpin': 'Sabitlemeyi kaldır',

@@ -138,6 +138,8 @@ export default {
   'chat.send': 'Надіслати',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'З’єднання з учасником {name} втрачено; повторне підключення…',
+  'announce.failed': 'Не вдалося підключитися до учасника {name}.',
   'announce.file': '{name} хоче надіслати вам файл: {file}. Щоб прийняти його, відкрийте чат.',
   'files.title': 'Файли',
   'files.send': 'Надіслати файл усім',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': 'нерівномірна доставка (джитер {jitter} мс)',
 
   // ---- the stage
+  'tile.speaking': 'говорить',
   'tile.hand': 'руку піднято, номер у черзі: {position}',
   'tile.pin': 'Закріпити на головному екрані',
   'tile.unpin': 'Відкріпити',

@@ -138,6 +138,8 @@ export default {
   'chat.send': '发送',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': '与 {name} 的连接已断开，正在重新连接…',
+  'announce.failed': '无法连接到 {name}。',
   'announce.file': '{name} 想向您发送文件：{file}。请打开聊天以接收。',
   'files.title': '文件',
   'files.send': '向所有人发送文件',
@@ -204,6 +206,7 @@ export default {
   'reason.jitter': '传输不稳定（抖动 {jitter} 毫秒）',
 
   // ---- the stage
+  'tile.speaking': '正在发言',
   'tile.hand': '已举手，第 {position} 位',
   'tile.pin': '固定到主画面',
   'tile.unpin': '取消固定',

@@ -5,6 +5,7 @@
  */
 import { css, html, nothing } from 'lit';
 import { fileList, sendFileButton } from './files.js';
+import { focusAfterRender } from './focus.js';
 import { icon } from './in-call-icons.js';
 import { language, t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
@@ -13,11 +14,16 @@ const time = (d: Date) => d.toLocaleTimeString(language(), { hour: '2-digit', mi
 
 export function chatPanel(s: ViewState, a: ViewActions) {
   const error = s.call.chatError;
+  // Closed from inside: focus goes back to the chat button.
+  const close = (e: Event) => {
+    a.toggleChat();
+    focusAfterRender(e, '[part~="chat-button"]');
+  };
   return html`
-    <aside part="chat" class="chat" aria-label=${t('chat.title')} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && a.toggleChat()}>
+    <aside part="chat" class="chat" aria-label=${t('chat.title')} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && close(e)}>
       <header>
         <span>${t('chat.title')}</span>
-        <button aria-label=${t('chat.close')} title=${t('chat.close')} @click=${a.toggleChat}>${icon('close')}</button>
+        <button aria-label=${t('chat.close')} title=${t('chat.close')} @click=${close}>${icon('close')}</button>
       </header>
       ${fileList(s)}
       <ol part="chat-log" class="log">

@@ -34,6 +34,8 @@ export const inCallEn = {
   'chat.send': 'Send',
 
   // ---- files (the toast for an offer too: the control bar, and so this part, is there in every call)
+  'announce.reconnecting': 'The connection to {name} was lost; reconnecting…',
+  'announce.failed': 'Could not connect to {name}.',
   'announce.file': '{name} wants to send you a file: {file}. Open the chat to accept it.',
   'files.title': 'Files',
   'files.send': 'Send a file to everyone',
@@ -100,6 +102,7 @@ export const inCallEn = {
   'reason.jitter': 'uneven delivery ({jitter} ms jitter)',
 
   // ---- the stage
+  'tile.speaking': 'speaking',
   'tile.hand': 'hand raised, number {position}',
   'tile.pin': 'Pin to the stage',
   'tile.unpin': 'Unpin',

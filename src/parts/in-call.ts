@@ -9,6 +9,7 @@
 import { addStrings } from '../strings.js';
 import { styles as chat } from './chat-panel.js';
 import { styles as connection } from './connection.js';
+import { styles as bar } from './control-bar.js';
 import { styles as files } from './files.js';
 import { styles as hand } from './hand.js';
 import { styles as meter } from './microphone-meter.js';
@@ -26,7 +27,8 @@ export { settings, speakerSelect } from './settings-panel.js';
 export { hand } from './hand.js';
 export { microphoneMeter } from './microphone-meter.js';
 export { enableAudio, notices } from './notices.js';
+export { shortcut } from './shortcuts.js';
 export { onTile } from './reactions.js';
 export { stage, stageSettings, tileActions } from './stage.js';
 
-export const styles = [chat, connection, files, hand, meter, notices, reactions, stage];
+export const styles = [bar, chat, connection, files, hand, meter, notices, reactions, stage];

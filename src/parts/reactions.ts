@@ -8,11 +8,16 @@ import { css, html } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ShownReaction } from '../controllers/reactions.js';
 import { t } from '../strings.js';
+import { focusAfterRender } from './focus.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
 
 export function reactionPicker(s: ViewState, a: ViewActions) {
   return html`<div part="reactions" class="reactions" role="group" aria-label=${t('controls.react')}
-    @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && a.toggleReactions()}>${s.reactionChoices.map(
+    @keydown=${(e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      a.toggleReactions();
+      focusAfterRender(e, '[part~="react-button"]');
+    }}>${s.reactionChoices.map(
       (r) => html`<button part="reaction-choice" class="control" @click=${() => a.react(r)}>${r}</button>`,
     )}</div>`;
 }

@@ -8,6 +8,7 @@ import { html, nothing } from 'lit';
 import { t } from '../strings.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
 import { connection } from './connection.js';
+import { focusAfterRender } from './focus.js';
 import { stageSettings } from './stage.js';
 
 export function settings(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], mics: MediaDeviceInfo[]) {
@@ -16,7 +17,13 @@ export function settings(s: ViewState, a: ViewActions, cams: MediaDeviceInfo[], 
   const options = (list: MediaDeviceInfo[], current: string | undefined, fallback: 'devices.cameraN' | 'devices.microphoneN') =>
     list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || t(fallback, { n: i + 1 })}</option>`);
   return html`
-    <div part="devices" class="settings" role="group" aria-label=${t('controls.devices')}>
+    <div part="devices" class="settings" role="group" aria-label=${t('controls.devices')}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key !== 'Escape') return;
+        // Escape closes it, and focus goes back to its button.
+        a.toggleDevices();
+        focusAfterRender(e, '[part~="devices-button"]');
+      }}>
       ${cams.length + mics.length > 1
         ? html`<div class="row">
             ${cams.length

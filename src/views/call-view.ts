@@ -31,7 +31,7 @@ export function callView(s: ViewState, a: ViewActions) {
   const inCall = s.call.state === 'joined';
   const lang = s.call.language;
   return html`
-    <div part="base" class="base" lang=${lang} dir=${RTL.test(lang) ? 'rtl' : 'ltr'}>
+    <div part="base" class="base" lang=${lang} dir=${RTL.test(lang) ? 'rtl' : 'ltr'} @keydown=${(e: KeyboardEvent) => s.part('in-call')?.shortcut(e, s, a)}>
       ${banner(s)}
       <div class="main">
         <div part="stage" class="stage">

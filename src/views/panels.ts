@@ -16,7 +16,7 @@ export function mediaErrorPanel(s: ViewState, a: ViewActions) {
       <h2>${e?.message ?? t('mediaError.title')}</h2>
       ${e?.hint ? html`<p>${e.hint}</p>` : nothing}
       <div class="row">
-        <button part="retry-button" class="primary" @click=${() => a.retryMedia(undefined)}>${t('mediaError.retry')}</button>
+        <button part="retry-button" class="primary" data-focus @click=${() => a.retryMedia(undefined)}>${t('mediaError.retry')}</button>
         ${s.wanted.video && e?.code !== 'insecure-context'
           ? html`<button class="secondary" @click=${() => a.retryMedia({ audio: true, video: false })}>${t('mediaError.audioOnly')}</button>`
           : nothing}
@@ -33,7 +33,7 @@ export function errorPanel(s: ViewState, a: ViewActions) {
       ${icon('alert', 'error-icon')}
       <h2>${e?.message ?? t('error.title')}</h2>
       ${e?.hint ? html`<p>${e.hint}</p>` : nothing}
-      <div class="row"><button part="retry-button" class="primary" @click=${a.join}>${t('error.retry')}</button></div>
+      <div class="row"><button part="retry-button" class="primary" data-focus @click=${a.join}>${t('error.retry')}</button></div>
     </div>
   `;
 }
@@ -41,7 +41,7 @@ export function errorPanel(s: ViewState, a: ViewActions) {
 export const leftPanel = (_s: ViewState, a: ViewActions) => html`
   <div part="left" class="panel">
     <h2>${t('left.title')}</h2>
-    <div class="row"><button part="rejoin-button" class="primary" @click=${a.join}>${t('left.rejoin')}</button></div>
+    <div class="row"><button part="rejoin-button" class="primary" data-focus @click=${a.join}>${t('left.rejoin')}</button></div>
   </div>
 `;
 

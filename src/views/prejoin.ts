@@ -28,7 +28,7 @@ export function prejoin(s: ViewState, a: ViewActions) {
       ${m.microphone ? s.part('in-call')?.speakerSelect(s, a) : nothing}
       <div class="row">
         ${s.wanted.audio ? micButton(s, a, capturing) : nothing} ${s.wanted.video ? cameraButton(s, a, capturing) : nothing}
-        <button part="join-button" class="primary" ?disabled=${capturing} @click=${a.join}>
+        <button part="join-button" class="primary" data-focus ?disabled=${capturing} @click=${a.join}>
           ${t(capturing ? 'prejoin.waiting' : 'prejoin.join')}
         </button>
       </div>

@@ -22,6 +22,13 @@ function hand(s: ViewState, position: number | undefined) {
   return position === undefined ? nothing : (s.part('in-call')?.hand(position) ?? nothing);
 }
 
+/**
+ * A tile's caption names it for screen readers (a figure is named by its figcaption): the
+ * name, and the microphone muted and speaking now, in words.
+ */
+const muted = () => html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>`;
+const speaking = (now: boolean) => (now ? html`<span class="sr-only">${t('tile.speaking')}</span>` : nothing);
+
 function reaction(s: ViewState, id: string | undefined) {
   const shown = id === undefined ? undefined : s.reactions.get(id);
   return shown ? (s.part('in-call')?.onTile(shown) ?? nothing) : nothing;
@@ -37,7 +44,7 @@ export function selfTile(s: ViewState, a: ViewActions, selfName: string, handAt:
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
       ${!m.video ? avatar(selfName) : nothing}${reaction(s, id)}${id ? s.part('in-call')?.tileActions(s, a, id) : nothing}
       <figcaption part="tile-label" class="label">
-        ${hand(s, handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? icon('micOff') : nothing}<span>${t('tile.you', { name: selfName })}</span>
+        ${hand(s, handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? muted() : nothing}<span>${t('tile.you', { name: selfName })}</span>${speaking(s.call.speaking)}
       </figcaption>
     </figure>
   `;
@@ -55,8 +62,8 @@ export function remoteTile(s: ViewState, a: ViewActions, p: PeerSnapshot, handAt
         autoplay playsinline ?hidden=${!hasVideo} aria-label=${t('tile.videoOf', { name: p.name })}></video>
       ${!hasVideo ? avatar(p.name) : nothing}${reaction(s, p.id)}${s.part('in-call')?.tileActions(s, a, p.id)}
       <figcaption part="tile-label" class="label">
-        ${hand(s, handAt(p.hand))}${!p.microphone ? html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>` : nothing}
-        <span>${p.name}</span>${p.stats && p.stats.quality !== 'good' ? s.part('in-call')?.quality(p.stats) : nothing}
+        ${hand(s, handAt(p.hand))}${!p.microphone ? muted() : nothing}
+        <span>${p.name}</span>${speaking(p.speaking)}${p.stats && p.stats.quality !== 'good' ? s.part('in-call')?.quality(p.stats) : nothing}
         <span part="tile-status" class="status">${t(`link.${p.state}`)}</span>
       </figcaption>
     </figure>

@@ -56,6 +56,9 @@ describe('network cut between two hosts', () => {
       // During the blackout nothing reaches the other side.
       await new Promise((r) => setTimeout(r, 2000));
       const frozen = await videoBytes(b!);
+      // The trouble is said once (a polite live region), not at each step of the recovery.
+      const name = await b!.evaluate(() => document.querySelector('peer-call')!.peers[0]!.name);
+      await until(b!, (n) => document.querySelector('peer-call')!.shadowRoot!.querySelector('[role="status"][aria-live="polite"]')!.textContent!.includes(`The connection to ${n} was lost`), name, 15_000);
       await new Promise((r) => setTimeout(r, (seconds - 2) * 1000));
       assert.ok((await videoBytes(b!)) - frozen < 20_000, 'media crossed the cut');
       topo.restore(topo.hosts[0]!);

@@ -42,6 +42,8 @@ describe('who is speaking', () => {
     expect(b.peers[0]!.speaking).to.equal(true);
     expect(speakingTile(b, aId)).to.equal(true);
     expect(shadow(b).querySelector(`[data-peer="${aId}"]`)!.getAttribute('part')).to.equal('tile tile-remote tile-speaking');
+    // Said too: the caption that names the tile ends in "speaking" (for screen readers).
+    expect(shadow(b).querySelector(`[data-peer="${aId}"] figcaption .sr-only`)!.textContent).to.equal('speaking');
     await until(() => a.call.speaking, 'Ada does not see herself speaking');
     await a.updateComplete;
     expect(speakingTile(a)).to.equal(true);
