@@ -6,7 +6,7 @@
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import { allConnected, click, newRoom, pair, shadow, sleep, until, type El } from './helpers.js';
+import { allConnected, click, newRoom, pair, pairIn, shadow, sleep, speaks, until, type El } from './helpers.js';
 
 const active = (el: El) => shadow(el).activeElement as HTMLElement | null;
 const part = (el: El, name: string) => shadow(el).querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -16,7 +16,6 @@ async function audit(el: El) {
   await Promise.all(shadow(el).getAnimations().map((x) => x.finished.catch(() => {})));
   await expect(el).shadowDom.to.be.accessible();
 }
-const language = (el: El, tag: string) => until(async () => el.call.language === tag && (await el.updateComplete), `not in ${tag}`);
 
 /** Tabs until `name` has focus (at most `max` presses): it is reachable by keyboard. */
 async function tabTo(el: El, name: string, max = 25) {
@@ -29,15 +28,9 @@ describe('accessibility', () => {
     it(`axe finds nothing in the preview, the call, the chat, the settings, the reactions, an error and after leaving (${tag})`, async () => {
       const pre = await fixture<El>(html`<peer-call lang=${tag} room=${newRoom()} signaling="local"></peer-call>`);
       await until(() => pre.state === 'prejoin' && pre.localStream.getTracks().length === 2, 'no preview');
-      await language(pre, tag);
+      await speaks(pre, tag);
       await audit(pre);
-      const room = newRoom();
-      const box = await fixture<HTMLDivElement>(html`<div lang=${tag} style="width: 900px">
-        <peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call>
-        <peer-call room=${room} name="Grace" autojoin signaling="local"></peer-call></div>`);
-      const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
-      await allConnected([a, b]);
-      await language(a, tag);
+      const { a, b } = await pairIn(tag);
       await audit(a);
       b.sendMessage('hello');
       await oneEvent(a, 'peer-call-message');
@@ -55,7 +48,7 @@ describe('accessibility', () => {
       await audit(a);
       const failed = await fixture<El>(html`<peer-call lang=${tag} room=${newRoom()} signaling="local" media-timeout="1" autojoin></peer-call>`);
       await until(() => failed.state === 'media-error', 'no media error');
-      await language(failed, tag);
+      await speaks(failed, tag);
       await audit(failed);
     });
   }

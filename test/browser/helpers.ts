@@ -156,3 +156,18 @@ export async function barePeer(room: string, name: string, events: Partial<MeshE
   for (const deliver of early) deliver();
   return { mesh, info, adapter, close: () => (mesh!.close(), adapter.leave()) };
 }
+
+/** The element speaks `tag` (its catalog loaded) and has rendered in it. */
+export const speaks = (el: El, tag: string) => until(async () => el.call.language === tag && (await el.updateComplete), `not in ${tag}: ${el.call.language}`);
+
+/** Two elements in a call on a part of the page in `lang`, connected, speaking it. */
+export async function pairIn(lang: string) {
+  const room = newRoom();
+  const box = await fixture<HTMLDivElement>(html`<div lang=${lang} style="width: 900px">
+    <peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call>
+    <peer-call room=${room} name="Grace" autojoin signaling="local"></peer-call></div>`);
+  const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
+  await allConnected([a, b]);
+  await speaks(a, lang);
+  return { a, b };
+}

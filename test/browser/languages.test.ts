@@ -9,7 +9,7 @@ import { addLanguage, type PeerCallElement } from '../../src/index.js';
 import { en } from '../../src/strings.js';
 import { inCallEn } from '../../src/parts/in-call-strings.js';
 import { catalogs } from '../../src/i18n/catalogs.js';
-import { allConnected, click, newRoom, shadow, until, type El } from './helpers.js';
+import { click, newRoom, pairIn, shadow, speaks, until, type El } from './helpers.js';
 
 const english: Record<string, string> = { ...en, ...inCallEn };
 
@@ -46,30 +46,17 @@ async function englishLeft(el: PeerCallElement, tag: string): Promise<string[]> 
   return left;
 }
 
-const language = (el: El, tag: string) => until(async () => el.call.language === tag && (await el.updateComplete), `not in ${tag}: ${el.call.language}`);
-
-async function callIn(tag: string) {
-  const room = newRoom();
-  const box = await fixture<HTMLDivElement>(html`<div lang=${tag} style="width: 900px">
-    <peer-call room=${room} name="Ada" autojoin signaling="local"></peer-call>
-    <peer-call room=${room} name="Grace" autojoin signaling="local"></peer-call></div>`);
-  const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
-  await allConnected([a, b]);
-  await language(a, tag);
-  return { a, b };
-}
-
 describe('languages', () => {
   for (const tag of ['de', 'ja', 'ar']) {
     it(`${tag}: no English in the preview, the call, the chat, the settings and an error`, async () => {
       const pre = await fixture<El>(html`<peer-call lang=${tag} room=${newRoom()} signaling="local"></peer-call>`);
       await until(() => pre.state === 'prejoin' && pre.localStream.getAudioTracks().length === 1, 'no preview');
-      await language(pre, tag);
+      await speaks(pre, tag);
       await until(async () => (await pre.updateComplete) && !!shadow(pre).querySelector('[part~="mic-meter"]'), 'the preview\'s parts');
       expect(await englishLeft(pre, tag), 'the preview').to.deep.equal([]);
       expect(shadow(pre).querySelector('[part~="base"]')!.getAttribute('lang')).to.equal(tag);
 
-      const { a } = await callIn(tag);
+      const { a } = await pairIn(tag);
       expect(await englishLeft(a, tag), 'the call').to.deep.equal([]);
       await click(a, '[part~="chat-button"]');
       await a.updateComplete;
@@ -80,7 +67,7 @@ describe('languages', () => {
 
       const failed = await fixture<El>(html`<peer-call lang=${tag} room=${newRoom()} signaling="local" media-timeout="1" autojoin></peer-call>`);
       await until(() => failed.state === 'media-error', 'no media error');
-      await language(failed, tag);
+      await speaks(failed, tag);
       expect(await englishLeft(failed, tag), 'the error').to.deep.equal([]);
       // The error's sentence is the catalog's, device word included.
       const translated = (await catalogs[tag]!()).default as Record<string, string>;
@@ -91,14 +78,14 @@ describe('languages', () => {
   }
 
   it('Arabic lays the element out right to left (the self-view still mirrored as a mirror)', async () => {
-    const { a } = await callIn('ar');
+    const { a } = await pairIn('ar');
     const base = shadow(a).querySelector<HTMLElement>('[part~="base"]')!;
     expect(base.getAttribute('dir')).to.equal('rtl');
     const x = (part: string) => shadow(a).querySelector(`[part~="${part}"]`)!.getBoundingClientRect().x;
     // The leave button ends the bar: on the left in Arabic.
     expect(x('leave-button')).to.be.below(x('mic-button'));
     expect(getComputedStyle(shadow(a).querySelector('[part~="tile-self"] video')!).transform).to.equal('matrix(-1, 0, 0, 1, 0, 0)');
-    const ltr = await callIn('de');
+    const ltr = await pairIn('de');
     expect(shadow(ltr.a).querySelector('[part~="leave-button"]')!.getBoundingClientRect().x).to.be.above(
       shadow(ltr.a).querySelector('[part~="mic-button"]')!.getBoundingClientRect().x,
     );
@@ -107,7 +94,7 @@ describe('languages', () => {
   it('a sentence the catalog lacks is said in English; the page\'s own words win; lang changes re-render', async () => {
     addLanguage('x-test', { 'prejoin.join': 'Xoin', 'prejoin.name': 'Xame' });
     const el = await fixture<El>(html`<peer-call lang="x-test" room=${newRoom()} signaling="local"></peer-call>`);
-    await language(el, 'x-test');
+    await speaks(el, 'x-test');
     const join = () => shadow(el).querySelector('[part~="join-button"]')!.textContent!.trim();
     await until(() => join() === 'Xoin', `join says ${join()}`);
     expect(shadow(el).querySelector('label[for="name"]')!.textContent).to.equal('Xame');
@@ -118,7 +105,7 @@ describe('languages', () => {
     await el.updateComplete;
     expect(join()).to.equal('Enter the room');
     el.lang = 'fr';
-    await language(el, 'fr');
+    await speaks(el, 'fr');
     const fr = (await catalogs['fr']!()).default as Record<string, string>;
     expect(shadow(el).querySelector('label[for="name"]')!.textContent).to.equal(fr['prejoin.name']);
     expect(join()).to.equal('Enter the room'); // the page's word still wins
@@ -133,8 +120,8 @@ describe('languages', () => {
       <peer-call lang="es" room=${room} signaling="local"></peer-call>
       <peer-call lang="ko" room=${room} signaling="local"></peer-call></div>`);
     const [es, ko] = [...box.querySelectorAll('peer-call')] as [El, El];
-    await language(es, 'es');
-    await language(ko, 'ko');
+    await speaks(es, 'es');
+    await speaks(ko, 'ko');
     const tr = async (tag: string) => (await catalogs[tag]!()).default as Record<string, string>;
     expect(shadow(es).querySelector('[part~="join-button"]')!.textContent!.trim()).to.equal((await tr('es'))['prejoin.join']);
     expect(shadow(ko).querySelector('[part~="join-button"]')!.textContent!.trim()).to.equal((await tr('ko'))['prejoin.join']);
