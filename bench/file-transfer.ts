@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startReference } from '../test/e2e/helpers.js';
 import { MAIN_THREAD_PROBE, startProbe, stopProbe } from '../test/e2e/main-thread-probe.js';
+import { PAGE_FILES } from '../test/e2e/page-files.js';
 import { stats } from './stats.js';
 
 const require = createRequire(import.meta.url);
@@ -29,14 +30,8 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3'
 const ROUNDS = Math.max(1, Number(values.rounds));
 const SIZE = Number(values.mb) * 1024 * 1024;
 
-/** Both pages: `window.makeFile(size)` puts random bytes in `window.file` and resolves with their SHA-256. */
-const MAKE_FILE = `window.makeFile = async (size) => {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
-  window.file = new File([bytes], 'big.bin');
-  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-};
-window.sha = async (blob) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('');`;
+/** Both pages make and check their files with the tests' page script. */
+const MAKE_FILE = PAGE_FILES;
 
 const ELEMENT_PAGE = (server: string) => `<!doctype html><meta charset="utf-8">
 <script src="${server}/peer-call.js"></script>

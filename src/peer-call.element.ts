@@ -219,7 +219,9 @@ export class PeerCallElement extends LitElement {
   declare pinned: string | undefined;
 
   #batch = new RenderBatchController(this);
-  #controller = new CallController(this, { room: '' }, this.#batch);
+  // No language yet (English): which one is the page's is known once connected (#sync), and
+  // choosing from the browser's meanwhile could fetch a catalog the page then does not want.
+  #controller = new CallController(this, { room: '', lang: [] }, this.#batch);
   #call: Call = this.#controller.value;
   #media = new MediaChoiceController(this);
   #chat = new ChatController(this, this.#call);

@@ -11,6 +11,7 @@
  */
 import { css, html, nothing, render } from 'lit';
 import type { Call } from '../call/call.js';
+import { CallUpdateEvent, StateChangeEvent } from '../events.js';
 import { t } from '../strings.js';
 import { cameraButton, micButton } from '../views/device-buttons.js';
 import type { ViewActions, ViewState } from '../views/view-context.js';
@@ -139,13 +140,13 @@ async function toggle(s: ViewState, a: ViewActions, root: ParentNode) {
   // background those come once a second, and the window is what the user looks at then.
   const draw = () => open?.window === win && render(windowView(open.state, a), win.document.body);
   const onState = () => (call.state === 'joined' ? draw() : win.close());
-  call.addEventListener('peer-call-update', draw);
-  call.addEventListener('peer-call-state', onState);
+  call.addEventListener(CallUpdateEvent.type, draw);
+  call.addEventListener(StateChangeEvent.type, onState);
   win.addEventListener(
     'pagehide',
     () => {
-      call.removeEventListener('peer-call-update', draw);
-      call.removeEventListener('peer-call-state', onState);
+      call.removeEventListener(CallUpdateEvent.type, draw);
+      call.removeEventListener(StateChangeEvent.type, onState);
       if (open?.window === win) open = undefined;
       a.refresh();
     },

@@ -9,21 +9,15 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { joinFromPage, launchChromium, newRoom, pageErrors, startReference, until, type Reference } from './helpers.js';
 import { MAIN_THREAD_PROBE, startProbe, stopProbe } from './main-thread-probe.js';
+import { PAGE_FILES } from './page-files.js';
 
 const SIZE = 50 * 1024 * 1024;
 /** "Does not freeze", with room for a loaded CI machine: a frozen page is seconds. */
 const FROZEN_MS = 1_000;
 
 /** `from` offers a file of `size` random bytes (made in its page); resolves with its SHA-256. */
-export function offerRandomFile(from: Page, size: number): Promise<string> {
-  return from.evaluate(async (size) => {
-    const bytes = new Uint8Array(size);
-    for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, i + 65_536));
-    const hex = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    await document.querySelector('peer-call')!.call.sendFile(new File([bytes], 'big.bin'));
-    return hex;
-  }, size);
-}
+const offerRandomFile = (from: Page, size: number): Promise<string> =>
+  from.evaluate(`makeFile(${size}).then(async (hex) => (await document.querySelector('peer-call').call.sendFile(window.file), hex))`);
 
 describe('a 50 MB file between two tabs', () => {
   let ref: Reference;
@@ -33,7 +27,7 @@ describe('a 50 MB file between two tabs', () => {
     ref = await startReference();
     browser = await launchChromium();
     context = await browser.newContext();
-    await context.addInitScript({ content: MAIN_THREAD_PROBE });
+    await context.addInitScript({ content: MAIN_THREAD_PROBE + PAGE_FILES });
   });
   after(async () => {
     await context.close();
@@ -54,11 +48,7 @@ describe('a 50 MB file between two tabs', () => {
     for (const [from, to, front] of [[ada, grace, 'receiver'], [grace, ada, 'sender']] as const) {
       await grace.bringToFront();
       const sent = await offerRandomFile(from, SIZE);
-      const last = () => {
-        const files = document.querySelector('peer-call')!.call.files;
-        return files[files.length - 1];
-      };
-      await until(to, `(${last})()?.state === 'offered'` as never);
+      await until(to, () => document.querySelector('peer-call')!.call.files.at(-1)?.state === 'offered');
       await Promise.all([startProbe(from), startProbe(to)]);
       const started = Date.now();
       // Accepted in the chat panel, the way a user does.
@@ -66,12 +56,10 @@ describe('a 50 MB file between two tabs', () => {
       await until(to, () => { const f = document.querySelector('peer-call')!.call.files; return ['done', 'failed', 'cancelled'].includes(f[f.length - 1]!.state); }, undefined, 120_000);
       const seconds = (Date.now() - started) / 1000;
       const [busyFrom, busyTo] = await Promise.all([stopProbe(from), stopProbe(to)]);
-      const got = await to.evaluate(async () => {
-        const files = document.querySelector('peer-call')!.call.files;
-        const f = files[files.length - 1]!;
-        const hex = f.blob ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await f.blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : '';
-        return { state: f.state, reason: f.reason, size: f.blob?.size, hex };
-      });
+      const got = await to.evaluate(`(async () => {
+        const f = document.querySelector('peer-call').call.files.at(-1);
+        return { state: f.state, reason: f.reason, size: f.blob?.size, hex: f.blob ? await sha(f.blob) : '' };
+      })()`);
       assert.deepEqual(got, { state: 'done', reason: undefined, size: SIZE, hex: sent });
       await until(from, () => { const f = document.querySelector('peer-call')!.call.files; return f[f.length - 1]!.state === 'done'; });
 

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { voiceWav } from '../chromium.js';
+import { PAGE_FILES } from './page-files.js';
 import { FIREFOX, launchChromium, newRoom, remoteVideoFlows, startReference, until, type Reference } from './helpers.js';
 
 /** Polls `predicate` in a puppeteer page (puppeteer's waitForFunction over BiDi). */
@@ -116,17 +117,13 @@ describe('Chromium and Firefox in one call', () => {
     // Files both ways (offer and answers on the call's channel, the bytes on a channel of their
     // own, the SHA-256 checked): each side offers 5 MB of random bytes, the other accepts.
     // (Page scripts as text: functions compiled by tsx would carry helpers the pages do not have.)
-    const offer = `(async () => {
-      const bytes = new Uint8Array(5 * 1024 * 1024);
-      for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
-      const hex = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-      await document.querySelector('peer-call').call.sendFile(new File([bytes], 'interop.bin'));
-      return hex;
-    })()`;
+    const offer = `makeFile(5 * 1024 * 1024, 'interop.bin').then(async (hex) => (await document.querySelector('peer-call').call.sendFile(window.file), hex))`;
+    await cPage.evaluate(PAGE_FILES);
+    await fPage.evaluate(PAGE_FILES);
     const accept = `(() => { const f = document.querySelector('peer-call').call.files.find((x) => x.direction === 'receive' && x.state === 'offered'); if (f) f.accept(); return !!f; })()`;
     const received = `(async () => {
       const f = document.querySelector('peer-call').call.files.filter((x) => x.direction === 'receive').at(-1);
-      return f && f.state === 'done' ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', await f.blob.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('') : f ? f.state : 'none';
+      return f && f.state === 'done' ? sha(f.blob) : f ? f.state : 'none';
     })()`;
     /** The received file's SHA-256, once `page` has it (or where the transfer stands after 60 s). */
     const arrived = async (page: { evaluate(script: string): Promise<unknown> }) => {
