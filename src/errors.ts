@@ -3,7 +3,7 @@
  * its sentence; the message (and, where the user can do something, the hint)
  * comes from the strings catalog (src/strings.ts).
  */
-import { en, t, type StringKey, type StringParams } from './strings.js';
+import { known as has, t, type StringParams, type StringKey } from './strings.js';
 
 export type PeerCallErrorCode =
   // ---- capture (camera / microphone / screen)
@@ -32,6 +32,12 @@ export type PeerCallErrorCode =
   | 'origin-refused'
   /** The room is full. */
   | 'room-full'
+  /** A host locked the room: nobody new may join. */
+  | 'room-locked'
+  /** A host removed this peer from the call (in it, or a short while ago, so it may not come back yet). */
+  | 'removed'
+  /** A host did not let this peer in from the lobby. */
+  | 'denied'
   /** The join token is missing, expired, or for another room. */
   | 'unauthorized'
   /** The signaling transport refused the join for another reason. */
@@ -71,7 +77,6 @@ type Extra = Partial<Pick<PeerCallErrorInfo, 'message' | 'hint' | 'peerId' | 'ca
   hintKey?: StringKey | null;
 };
 
-const has = (key: string): key is StringKey => key in en;
 
 /**
  * An error of `code`: its message and hint from the catalog (`error.<code>`, `hint.<code>`),

@@ -79,13 +79,16 @@ export class FileEvent extends Event {
 }
 
 /** What a state change is about. */
-export type StateSubject = 'call' | 'signaling' | 'link' | 'microphone' | 'camera' | 'screen' | 'hand';
+export type StateSubject = 'call' | 'signaling' | 'link' | 'microphone' | 'camera' | 'screen' | 'hand' | 'host';
 
 /**
  * Something changed state: the call (`state` property), the signaling
  * connection, a link to one peer (connecting / connected / reconnecting /
  * failed), a local device toggle, or a hand (`raised` / `lowered`: ours, or
- * with `peerId` a peer's).
+ * with `peerId` a peer's). Subject `host`, the room's hosts (docs/headless.md, "Hosts"):
+ * `mute` / `camera-off` (the host `peerId` asked, and it is done), `knocking` (we wait in
+ * the lobby), `waiting` (to hosts: `peerId` knocks, `detail` its name), `locked` /
+ * `unlocked`, `lobby-on` / `lobby-off`, `host` (we became a host).
  */
 export class StateChangeEvent extends Event {
   static readonly type = 'peer-call-state';

@@ -5,6 +5,8 @@
  */
 export { Call } from './call/call.js';
 export type { LocalMediaState } from './call/call.js';
+// Types only: the class comes with the Call's in-room part (a rejection's `code` is what to read).
+export type { ModerationError, ModerationState } from './call/moderation.js';
 export type { CallOptions, CallState, FileTransfer, FileTransferReason, FileTransferState, MediaChoice, PeerSnapshot } from './call/call-types.js';
 export { PeerCallElement } from './peer-call.element.js';
 export * from './events.js';
@@ -25,6 +27,12 @@ export type {
   IceCandidate,
   SessionDescription,
   LeaveReason,
+  RoomEvents,
+  RoomState,
+  HostAction,
+  HostAsk,
+  HostRequest,
+  RemovedNotice,
 } from './signaling/adapter.js';
 export { SocketIoSignaling } from './signaling/socket-io.js';
 export type { SocketIoSignalingOptions } from './signaling/socket-io.js';

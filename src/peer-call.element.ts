@@ -105,6 +105,22 @@ export type { CallState, PeerSnapshot };
  * @csspart badge - The unread-message count on the chat button.
  * @csspart part-error - In place of a panel that could not be loaded (the chat, on a network that failed): why, and a retry.
  * @csspart leave-button - Leaves the call.
+ * @csspart host-button - Opens the host panel (hosts only); its badge counts who waits in the lobby.
+ * @csspart host-panel - The host panel: lock, lobby, who waits, and each member's mute, camera and remove.
+ * @csspart host-lock-button - Locks and unlocks the call (pressed: locked).
+ * @csspart host-lobby-button - Turns the lobby on and off (pressed: on).
+ * @csspart lobby-list - Who waits in the lobby, in the host panel.
+ * @csspart lobby-prompt - To hosts, over the control bar while the host panel is closed: the first person waiting, to admit or deny.
+ * @csspart host-admit-button - Lets a waiting person in.
+ * @csspart host-deny-button - Turns a waiting person away.
+ * @csspart host-people - The members in the host panel, each with the host's actions.
+ * @csspart host-mute-button - Asks a member to mute (their client obeys and says who asked).
+ * @csspart host-camera-off-button - Asks a member to turn off their camera.
+ * @csspart host-remove-button - Removes a member from the call.
+ * @csspart host-refused - Why the server refused the host's last action.
+ * @csspart host-badge - "Host", on each host's tile.
+ * @csspart lobby-wait - While waiting in the lobby: what is happening.
+ * @csspart lobby-leave-button - Gives up waiting in the lobby.
  * @csspart devices - The settings panel: the device picker (when there is a choice) and the connection details.
  * @csspart stats - The connection details: per peer the path, round trip, loss, jitter, bitrates and video received.
  * @csspart quality - A weak or poor link's badge on its tile (and in the connection details), its reasons in its label.

@@ -39,10 +39,7 @@ export const en = {
   'left.rejoin': 'Rejoin',
   'part.failed': 'This part of the call could not be loaded ({detail}).',
 
-  // ---- banner
-  'banner.reconnecting': 'Reconnecting to the call server…',
-  'banner.callContinues': 'Your call continues; new people can join once it is back.',
-  'banner.relayMissing': 'Calls here go through a relay server only, and no relay could be reached ({detail}).',
+  // ---- notices
   'notice.noCamera': 'No camera was found: you are joining with your microphone only.',
 
   // ---- grid and tiles
@@ -93,16 +90,12 @@ export const en = {
   'hint.unreachable': 'Check your connection and try again.',
   'hint.origin-refused': "The server's owner must add {origin} to ALLOWED_ORIGINS.",
   'hint.room-full': 'Try again when someone has left.',
+  'hint.room-locked': 'Ask a host to unlock the call.',
   'hint.unauthorized': 'Ask the site for a new invitation link.',
   'error.refused': 'Could not join the call.',
   'hint.refused': 'Try again.',
   'error.signaling-closed': 'The connection to the call server closed.',
   'hint.signaling-closed': 'Join again to continue.',
-  'error.turn-failed': 'TURN looks misconfigured: no relay candidate for the connection to {name} ({detail}).',
-  'hint.turn-failed': "Check the server's TURN_URLS and TURN_SECRET (and that coturn runs with the same secret), or allow direct connections.",
-  'error.negotiation-failed': 'The connection to {name} was refused by this browser ({detail}); starting it again.',
-  'error.chat-too-long': 'Messages can be at most {max} characters (this one has {length}).',
-  'error.chat-unavailable': 'Nobody is connected yet: the message was not sent.',
 
   // ---- the Socket.IO transport
   'signaling.unreachable': 'The call server at {url} cannot be reached.',
@@ -113,14 +106,10 @@ export const en = {
   'signaling.noServer':
     'No call server is set: peer-call was not loaded from a <script> tag that names one, so it tried this page’s own address ({url}), and no peer-call server answered there.',
   'hint.noServer': 'Set the server attribute (or the Call’s server option) to the URL of your peer-call-server, e.g. server="https://call.example.com".',
-  'signaling.restarting': 'The call server is restarting.',
-  'signaling.replaced': 'This call was opened again somewhere else.',
-  'signaling.serverClosed': 'The call server closed the connection.',
-  'signaling.lost': 'Lost the connection to the call server; reconnecting.',
 } as const;
 
 /** Every key: the catalog's, and those the on-demand parts bring (src/parts/in-call-strings.ts). */
-export type StringKey = keyof typeof en | keyof typeof import('./parts/in-call-strings.js').inCallEn;
+export type StringKey = keyof typeof en | keyof typeof import('./parts/in-call-strings.js').inCallEn | keyof typeof import('./call/in-room-strings.js').inRoomEn;
 export type StringParams = Record<string, string | number>;
 /** Sentences by key: a language's catalog, or a page's own words for some of them. */
 export type Strings = Partial<Record<StringKey, string>>;
@@ -131,6 +120,9 @@ const catalog: Record<string, string> = { ...en };
 const languages = new Map<string, Strings>();
 /** What t() reads now: a language's sentences and a page's own, over English. */
 let active: { tag: string; strings: Strings | undefined; own: Strings | undefined } = { tag: 'en', strings: undefined, own: undefined };
+
+/** Whether the English catalog has `key` (a part's sentences count once it is loaded). */
+export const known = (key: string): key is StringKey => key in catalog;
 
 /** Adds the English sentences an on-demand part brings (it calls this when it loads). */
 export function addStrings(more: Record<string, string>): void {

@@ -142,6 +142,8 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
   const nodeId = scaleOut?.nodeId;
   const maxPeers = options.maxPeersPerRoom ?? 6;
   const graceMs = options.resumeGraceMs ?? 15_000;
+  // Whoever joins first could make itself host of any room: with join tokens, only tokens say who hosts.
+  if (options.firstJoinerHost && options.joinSecret) logger.warn('firstJoinerHost is ignored: with a join secret, only tokens with role "host" make hosts');
   const rateLimit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
   const guard = new ConnectionGuard<Peer>({
     rateLimit,
@@ -277,6 +279,9 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     maxPeers,
     graceMs,
     joinSecret: options.joinSecret,
+    firstJoinerHost: options.firstJoinerHost ?? false,
+    banMs: (options.removalBanSeconds ?? 600) * 1000,
+    banByAddress: options.removalBanByAddress ?? true,
     iceServersFor,
     closing: () => closing,
   });

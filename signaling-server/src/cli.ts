@@ -2,7 +2,7 @@
  * The `peer-call-server` command.
  *
  *   peer-call-server [--port 3000] [--host ...] [...]    start the server
- *   peer-call-server token --room standup [--ttl 3600] [--name Ada]
+ *   peer-call-server token --room standup [--ttl 3600] [--name Ada] [--host]
  *                                                       print a join token (needs JOIN_SECRET)
  *   peer-call-server --help
  *
@@ -18,8 +18,9 @@ function usage(): string {
   const rows = SETTINGS.map((s) => `  --${s.flag.padEnd(20)} ${s.env.padEnd(20)} ${s.help} (default: ${s.default})`);
   return [
     'Usage: peer-call-server [options]          start the signaling server and the demo',
-    '       peer-call-server token --room <room> [--ttl <seconds>] [--name <display name>]',
+    '       peer-call-server token --room <room> [--ttl <seconds>] [--name <display name>] [--host]',
     '                                           print a join token signed with JOIN_SECRET',
+    '                                           (--host: its holder is a host of the room)',
     '',
     'Options (flag, or environment variable):',
     ...rows,
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   );
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    options: { ...options, help: { type: 'boolean', short: 'h' }, host: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -56,7 +57,10 @@ async function main(argv: string[]): Promise<number> {
     const ttl = flags['ttl'] === undefined ? 3600 : Number(flags['ttl']);
     if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('token: --ttl must be a positive number of seconds');
     const name = flags['name'];
-    console.log(await mintJoinToken(secret, { room: flags['room'], ttlSeconds: ttl, ...(name !== undefined && { name }) }));
+    const host = values.host === true;
+    console.log(
+      await mintJoinToken(secret, { room: flags['room'], ttlSeconds: ttl, ...(name !== undefined && { name }), ...(host && { role: 'host' as const }) }),
+    );
     return 0;
   }
   if (command !== 'serve') throw new Error(`unknown command "${command}"\n\n${usage()}`);

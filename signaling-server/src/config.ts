@@ -25,6 +25,9 @@ export const SETTINGS: Setting[] = [
   { env: 'ALLOW_LOCALHOST', flag: 'allow-localhost', default: 'true unless NODE_ENV=production', help: 'Also allow pages on localhost, 127.0.0.1 and [::1] (any port).' },
   { env: 'MAX_PEERS_PER_ROOM', flag: 'max-peers-per-room', default: '6', help: 'Room capacity. In a mesh every peer uploads one stream per other peer.' },
   { env: 'JOIN_SECRET', flag: 'join-secret', default: '(none)', help: 'When set, joining needs a token (HS256 JWT with room and exp) signed with it; mint one with `peer-call-server token`.' },
+  { env: 'FIRST_JOINER_HOST', flag: 'first-joiner-host', default: 'false', help: 'Without JOIN_SECRET (refused with it): the first member of a room is its host (lock, lobby, remove, mute requests), and hosting passes to the member there longest when the last host leaves. With JOIN_SECRET, hosts are the tokens with role "host".' },
+  { env: 'REMOVAL_BAN_SECONDS', flag: 'removal-ban-seconds', default: '600', help: 'How long a peer that a host removed (or turned away from the lobby) is refused when it joins that room again; 0: no ban.' },
+  { env: 'REMOVAL_BAN_BY_ADDRESS', flag: 'removal-ban-by-address', default: 'true', help: 'The ban covers the removed peer\'s client address too (behind TRUST_PROXY, the forwarded one), not only its peer id (a new resume secret is a new id). Turn off where many people share one address (an office NAT).' },
   { env: 'TURN_SECRET', flag: 'turn-secret', default: '(none)', help: 'coturn static-auth-secret: join answers carry short-lived TURN credentials.' },
   { env: 'TURN_URLS', flag: 'turn-urls', default: '(none)', help: 'Comma-separated TURN URLs (turn:turn.example.com:3478?transport=udp,...), used with TURN_SECRET.' },
   { env: 'TURN_TTL', flag: 'turn-ttl', default: '86400', help: 'Lifetime of TURN credentials, in seconds.' },
@@ -83,6 +86,9 @@ const schema = z
     ALLOW_LOCALHOST: bool.optional(),
     MAX_PEERS_PER_ROOM: int(2, 64).default(6),
     JOIN_SECRET: z.string().min(16, 'use at least 16 characters (32 random bytes is better)').optional(),
+    FIRST_JOINER_HOST: bool.default(false),
+    REMOVAL_BAN_SECONDS: int(0, 7 * 86400).default(600),
+    REMOVAL_BAN_BY_ADDRESS: bool.default(true),
     TURN_SECRET: z.string().min(1).optional(),
     TURN_URLS: z.string().transform(list).pipe(z.array(z.string().regex(/^turns?:/, 'TURN URLs start with turn: or turns:'))).optional(),
     TURN_TTL: int(60, 7 * 86400).default(86400),
@@ -120,6 +126,10 @@ const schema = z
     message: 'TURN_SECRET and TURN_URLS go together: set both or neither',
     path: ['TURN_SECRET'],
   })
+  .refine((c) => !(c.FIRST_JOINER_HOST && c.JOIN_SECRET), {
+    message: 'FIRST_JOINER_HOST needs no JOIN_SECRET: with join tokens, hosts are the tokens with role "host"',
+    path: ['FIRST_JOINER_HOST'],
+  })
   .refine((c) => c.REDIS_URL || !c.NODE_ID, { message: 'NODE_ID needs REDIS_URL (it names a node of a scaled-out deployment)', path: ['NODE_ID'] });
 
 export interface CliConfig {
@@ -154,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Record<string, string 
       ...(c.PUBLIC_URL && { publicUrl: c.PUBLIC_URL }),
       maxPeersPerRoom: c.MAX_PEERS_PER_ROOM,
       ...(c.JOIN_SECRET && { joinSecret: c.JOIN_SECRET }),
+      firstJoinerHost: c.FIRST_JOINER_HOST,
+      removalBanSeconds: c.REMOVAL_BAN_SECONDS,
+      removalBanByAddress: c.REMOVAL_BAN_BY_ADDRESS,
       ...(c.TURN_SECRET && c.TURN_URLS && { turn: { secret: c.TURN_SECRET, urls: c.TURN_URLS, ttlSeconds: c.TURN_TTL } }),
       ...(c.ICE_SERVERS && { iceServers: c.ICE_SERVERS as IceServer[] }),
       resumeGraceMs: c.RESUME_GRACE_MS,

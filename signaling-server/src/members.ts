@@ -3,7 +3,8 @@
  * ConnectionGuard has admitted it. join (and resume), leave, signal, refresh-ice; grace
  * periods of members whose connection dropped; the room store's hooks. Every handler is
  * shared by every connection and takes its Peer: per-connection closures (a dozen of them,
- * and a Map) cost heap at 10,000 sockets.
+ * and a Map) cost heap at 10,000 sockets. Host controls (the `host` event, lobby, lock,
+ * removal) are in hosts.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -17,12 +18,13 @@ import type {
   LeaveReason,
   OutgoingSignal,
   PeerInfo,
-  Refusal,
   ServerToClientEvents,
 } from '../../src/signaling/protocol.js';
 import { GuardedConnection, type ConnectionGuard } from './connection-guard.js';
+import { hostKey, serveHosts } from './hosts.js';
 import type { Metrics, RefusalReason } from './metrics.js';
-import { StoreUnavailable, type Member, type RoomStore } from './rooms.js';
+import { Refused, refusal } from './refusal.js';
+import { StoreUnavailable, type HostChange, type Member, type RoomStore } from './rooms.js';
 import { verifyJoinToken } from './tokens.js';
 import { parseJoin, parseSignal } from './validate.js';
 
@@ -39,6 +41,8 @@ export class Peer extends GuardedConnection {
   /** The room this connection is a member of (null: none), and as whom (then). */
   room: string | null = null;
   id = '';
+  /** The room in whose lobby this connection waits (as `id`; it is then in no room). */
+  waiting: string | null = null;
   /**
    * Messages are handled one at a time, in order (join is asynchronous): `queue` is the
    * last one still being handled, `pending` how many are. With none pending, a message
@@ -68,17 +72,6 @@ export function peerIdFromResume(resume: string): string {
 const roomKey = (room: string) => `r:${room}`;
 const peerKey = (room: string, id: string) => `p:${room}:${id}`;
 
-class Refused extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const refusal = (code: ErrorCode, message: string): Refusal => ({ ok: false, error: { code, message } });
-
 
 /** What serveMembers needs of the server it belongs to. */
 export interface MembersContext {
@@ -94,6 +87,12 @@ export interface MembersContext {
   graceMs: number;
   /** With a secret, a join needs a token signed with it (tokens.ts). */
   joinSecret: string | undefined;
+  /** Without a join secret: the first member of a room hosts it, and hosting passes on. */
+  firstJoinerHost: boolean;
+  /** How long removed and denied peers are refused (ms; 0: not at all). */
+  banMs: number;
+  /** Bans cover the client address as well as the peer id. */
+  banByAddress: boolean;
   iceServersFor(id: string): { iceServers: IceServer[]; iceServersTtl?: number };
   /** The server is shutting down: its connections closing are not members leaving. */
   closing(): boolean;
@@ -103,6 +102,18 @@ export interface MembersContext {
 export function serveMembers(ctx: MembersContext): { close(): void } {
   const { io, store, guard, metrics, logger, nodeId, maxPeers, graceMs, iceServersFor } = ctx;
   const graceTimers = new Map<string, NodeJS.Timeout>();
+  const hosts = serveHosts({
+    io,
+    store,
+    logger,
+    roomKey,
+    autoHost: ctx.firstJoinerHost && !ctx.joinSecret,
+    banMs: ctx.banMs,
+    banByAddress: ctx.banByAddress,
+    lobbyCap: maxPeers,
+    shared: typeof store.start === 'function',
+    localPeer: (socketId) => io.of('/').sockets.get(socketId)?.data.peer,
+  });
 
   function count(reason: RefusalReason) {
     metrics.refused.inc({ reason });
@@ -118,7 +129,10 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
   }
 
   async function removeMember(room: string, id: string, socketId: string | null, reason: LeaveReason) {
-    if (await store.leave(room, id, socketId)) io.to(roomKey(room)).emit('peer-left', { id, reason });
+    const result = await store.leave(room, id, socketId);
+    if (!result.left) return;
+    io.to(roomKey(room)).emit('peer-left', { id, reason });
+    if (result.change) hosts.announce(room, result.change);
   }
 
   // A shared store ends grace periods itself: the node that saw a connection
@@ -126,9 +140,10 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
   const storeExpires = typeof store.start === 'function';
   store.start?.({
     graceMs,
-    removed: (room, id) => {
+    removed: (room, id, change?: HostChange) => {
       logger.debug({ room, peer: id }, 'left (grace period over)');
       io.to(roomKey(room)).emit('peer-left', { id, reason: 'timeout' });
+      if (change) hosts.announce(room, change);
     },
     // Its room may have been told it left (this node was taken for dead): announce it again.
     restored: (room, peer) => {
@@ -150,17 +165,27 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
     if (!parsed.ok) throw new Refused('bad-request', parsed.message);
     const request: JoinRequest = parsed.value;
     let name = request.name || DEFAULT_NAME;
+    // Only a token makes a host (or, without tokens, firstJoinerHost): never the client's word.
+    let hostByToken = false;
     if (ctx.joinSecret) {
       if (!request.token) throw new Refused('unauthorized', 'this server requires a join token');
       const check = await verifyJoinToken(ctx.joinSecret, request.token, request.room);
       if (!check.ok) throw new Refused('unauthorized', check.message);
       if (check.claims.name) name = check.claims.name;
+      hostByToken = check.claims.role === 'host';
     }
     const resume = request.resume ?? randomBytes(32).toString('base64url');
     const id = peerIdFromResume(resume);
     if (peer.room !== null) await leave(peer);
-    const result = await store.join(request.room, { id, name, socketId: socket.id }, maxPeers);
-    if (!result.ok) throw new Refused('room-full', `room "${request.room}" is full (${maxPeers} peers)`);
+    // Waiting elsewhere, or as another peer: off that list first (the same one is replaced).
+    if (peer.waiting !== null && (peer.waiting !== request.room || peer.id !== id)) await hosts.stopWaiting(peer);
+    const member = { id, name, socketId: socket.id, ...hosts.addressOf(peer) };
+    const result = await store.join(request.room, member, maxPeers, hosts.policy(hostByToken));
+    if (!result.ok) {
+      if (result.reason === 'room-locked') throw new Refused('room-locked', `room "${request.room}" is locked by its host`);
+      if (result.reason === 'removed') throw new Refused('removed', `a host removed you from room "${request.room}"; try again later`);
+      throw new Refused('room-full', `room "${request.room}" is full (${maxPeers} peers)`);
+    }
     clearGrace(request.room, id);
     if (result.replacedSocketId) {
       // The same peer connected again while its old connection looked alive:
@@ -168,23 +193,42 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
       io.to(result.replacedSocketId).emit('replaced');
       io.in(result.replacedSocketId).disconnectSockets(true);
     }
-    peer.room = result.room ?? request.room;
-    peer.id = id;
-    guard.inRoom(socket.conn, true);
-    await socket.join(roomKey(request.room));
     const self: PeerInfo = { id, name };
+    peer.id = id;
+    if (result.waiting) {
+      // In the lobby: in no room (no peers, no signals, the idle timeout runs), shown to the hosts.
+      peer.waiting = request.room;
+      hosts.announce(request.room, { state: result.state, admitted: [], promoted: [] });
+      logger.debug({ room: request.room, peer: id }, 'waiting in the lobby');
+      return hosts.waitingAnswer(self, resume);
+    }
+    peer.waiting = null;
+    peer.room = result.room ?? request.room;
+    guard.inRoom(socket.conn, true);
+    const isHost = result.state.hosts.includes(id);
+    await socket.join(isHost ? [roomKey(request.room), hostKey(request.room)] : roomKey(request.room));
     socket.to(roomKey(request.room)).emit('peer-joined', self);
+    if (result.changed) hosts.announce(request.room, { state: result.state, admitted: [], promoted: [] }, socket.id);
     metrics.joins.inc({ resumed: String(result.resumed) });
-    logger.debug({ room: request.room, peer: id, resumed: result.resumed }, 'joined');
-    return { ok: true, self, peers: result.peers, ...iceServersFor(id), resume, resumed: result.resumed };
+    logger.debug({ room: request.room, peer: id, resumed: result.resumed, host: isHost }, 'joined');
+    return {
+      ok: true,
+      self,
+      peers: result.peers,
+      ...iceServersFor(id),
+      resume,
+      resumed: result.resumed,
+      room: hosts.view(result.state, isHost),
+    };
   }
 
   async function leave(peer: Peer): Promise<void> {
     const { room, id } = peer;
-    if (room === null) return;
+    if (room === null) return hosts.stopWaiting(peer);
     peer.room = null;
     guard.inRoom(peer.socket.conn, false);
     peer.socket.leave(roomKey(room));
+    peer.socket.leave(hostKey(room));
     clearGrace(room, id);
     await removeMember(room, id, peer.socket.id, 'left');
   }
@@ -261,6 +305,7 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
     ['signal', [signal, 1]],
     ['leave', [leave, 0]],
     ['refresh-ice', [refreshIce, 0]],
+    ['host', [hosts.host, 1]],
   ]);
 
   /** Handles one message; a promise only if its handler is asynchronous. Never throws or rejects. */
@@ -330,7 +375,12 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
     guard.closed(this.conn);
     after(peer, async () => {
       const { room, id } = peer;
-      if (room === null || ctx.closing()) return;
+      if (ctx.closing()) return;
+      if (room === null) {
+        // A waiting peer that went away drops off the lobby (the hosts are told).
+        if (peer.waiting !== null) await hosts.stopWaiting(peer).catch((err) => logger.warn({ err }, 'failed to take a peer off a lobby'));
+        return;
+      }
       peer.room = null;
       logger.debug({ room, peer: id, reason }, 'disconnected');
       try {
@@ -382,6 +432,7 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
 
   return {
     close() {
+      hosts.close();
       for (const timer of graceTimers.values()) clearTimeout(timer);
       graceTimers.clear();
     },

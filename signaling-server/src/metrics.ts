@@ -14,6 +14,10 @@ export type RefusalReason =
   | 'peer-away'
   | 'unknown-event'
   | 'internal'
+  /** Host controls: a locked room, a removed (banned) peer, a host action from a non-host. */
+  | 'room-locked'
+  | 'removed'
+  | 'not-host'
   | 'forbidden-origin'
   /** Connections refused or closed by the ConnectionGuard. */
   | 'too-many-connections'

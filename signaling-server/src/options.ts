@@ -27,6 +27,25 @@ export interface SignalingServerOptions {
   maxPeersPerRoom?: number;
   /** When set, `join` requires a token signed with this secret (see tokens.ts). */
   joinSecret?: string;
+  /**
+   * Without a join secret (ignored with one): the member that joins an empty room is its
+   * host, and when its last host leaves, the member there longest becomes host. Default
+   * false: no hosts but those a token names (role "host").
+   */
+  firstJoinerHost?: boolean;
+  /**
+   * How long a peer that a host removed (or turned away from the lobby) is refused
+   * (`removed`) when it joins that room again, in seconds. Default 600; 0: no ban (removal
+   * only disconnects). Hosts by token are never refused.
+   */
+  removalBanSeconds?: number;
+  /**
+   * The ban covers the removed peer's client address (as `trustProxy` names it) as well as its
+   * peer id, which a fresh resume secret changes. Default true; turn it off where many
+   * people share one address (an office behind one NAT), at the price of a removed peer
+   * coming back at once with a new id.
+   */
+  removalBanByAddress?: boolean;
   /** coturn `static-auth-secret` and TURN URLs: join answers carry short-lived credentials. */
   turn?: TurnOptions;
   /** ICE servers handed out as they are (e.g. STUN), before any TURN entry. Default: none. */

@@ -19,8 +19,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import type { PeerInfo } from '../../src/signaling/protocol.js';
-import { StoreUnavailable, type JoinResult, type Member, type RoomStore, type StoreHooks } from './rooms.js';
+import type { HostRequest, PeerInfo } from '../../src/signaling/protocol.js';
+import {
+  StoreUnavailable,
+  type HostChange,
+  type HostLimits,
+  type HostResult,
+  type HostState,
+  type JoinPolicy,
+  type JoinResult,
+  type LeaveResult,
+  type Member,
+  type RoomStore,
+  type StoreHooks,
+} from './rooms.js';
 import * as scripts from './redis-scripts.js';
 
 export type RedisClient = RedisClientType;
@@ -61,7 +73,25 @@ const SCRIPTS = {
   sweep: new Script(scripts.SWEEP),
   reconcile: new Script(scripts.RECONCILE),
   release: new Script(scripts.RELEASE),
+  host: new Script(scripts.HOST),
+  unwait: new Script(scripts.UNWAIT),
+  hostState: new Script(scripts.HOST_STATE),
 };
+
+/** cjson writes an empty Lua table as {}: a list that may be empty is read with this. */
+const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+function hostState(raw: unknown): HostState {
+  const s = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Partial<Record<keyof HostState, unknown>>;
+  return { hosts: list<string>(s.hosts), locked: s.locked === true, lobby: s.lobby === true, waiting: list<PeerInfo>(s.waiting) };
+}
+
+/** A script's change ('' none) as the server takes it. */
+function hostChange(raw: unknown): HostChange | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  const c = JSON.parse(raw) as { state: unknown; admitted: unknown; promoted: unknown };
+  return { state: c.state === false ? null : hostState(c.state), admitted: list<string>(c.admitted), promoted: list<string>(c.promoted) };
+}
 
 const EXPIRE_BATCH = 200;
 
@@ -137,13 +167,25 @@ export class RedisRoomStore implements RoomStore {
     );
   }
 
-  async join(room: string, member: Member, maxPeers: number): Promise<JoinResult> {
+  async join(room: string, member: Member, maxPeers: number, policy?: JoinPolicy): Promise<JoinResult> {
     const key = entryKey(room, member.id);
     const before = this.#local.get(key);
     this.#local.set(key, { room, id: member.id, name: member.name, socketId: member.socketId, awayUntil: 0 });
     let reply: unknown[];
     try {
-      reply = (await this.#call('join', SCRIPTS.join, [room, member.id, member.name, member.socketId ?? '', this.nodeId, String(maxPeers)])) as unknown[];
+      reply = (await this.#call('join', SCRIPTS.join, [
+        room,
+        member.id,
+        member.name,
+        member.socketId ?? '',
+        this.nodeId,
+        String(maxPeers),
+        policy?.host ? '1' : '0',
+        policy?.autoHost ? '1' : '0',
+        member.address ?? '',
+        String(policy?.lobbyCap ?? 0),
+        policy ? '1' : '0',
+      ])) as unknown[];
     } catch (err) {
       if (before) this.#local.set(key, before);
       else this.#local.delete(key);
@@ -154,20 +196,60 @@ export class RedisRoomStore implements RoomStore {
       else this.#local.delete(key);
       throw this.#unavailable('join', new Error('this node is not registered in Redis yet'));
     }
-    if (reply[0] === 0) {
+    if (reply[0] !== 1) {
+      // Not a member (refused, or waiting in the lobby): this node holds nothing for it.
       if (before) this.#local.set(key, before);
       else this.#local.delete(key);
-      return { ok: false, reason: 'room-full' };
+      if (reply[0] === 2) return { ok: true, waiting: true, replacedSocketId: reply[1] ? String(reply[1]) : null, state: hostState(reply[2]) };
+      return { ok: false, reason: reply[0] === -2 ? 'room-locked' : reply[0] === -3 ? 'removed' : 'room-full' };
     }
     const peers: PeerInfo[] = [];
-    for (let i = 3; i + 1 < reply.length; i += 2) peers.push({ id: String(reply[i]), name: String(reply[i + 1]) });
-    return { ok: true, peers, resumed: reply[1] === 1, replacedSocketId: reply[2] ? String(reply[2]) : null };
+    for (let i = 5; i + 1 < reply.length; i += 2) peers.push({ id: String(reply[i]), name: String(reply[i + 1]) });
+    return {
+      ok: true,
+      waiting: false,
+      peers,
+      resumed: reply[1] === 1,
+      replacedSocketId: reply[2] ? String(reply[2]) : null,
+      state: hostState(reply[3]),
+      changed: reply[4] === 1,
+    };
   }
 
-  async leave(room: string, id: string, socketId: string | null): Promise<boolean> {
+  async leave(room: string, id: string, socketId: string | null): Promise<LeaveResult> {
     const key = entryKey(room, id);
     if (this.#local.get(key)?.socketId === socketId) this.#local.delete(key);
-    return (await this.#call('leave', SCRIPTS.leave, [room, id, socketId ?? ''])) === 1;
+    const reply = (await this.#call('leave', SCRIPTS.leave, [room, id, socketId ?? ''])) as unknown[];
+    if (reply[0] !== 1) return { left: false };
+    const change = hostChange(reply[1]);
+    return change ? { left: true, change } : { left: true };
+  }
+
+  async hostAction(room: string, actor: string, request: HostRequest, limits: HostLimits): Promise<HostResult> {
+    const reply = (await this.#call('host', SCRIPTS.host, [
+      room,
+      actor,
+      request.action,
+      request.peer ?? '',
+      String(Math.max(0, Math.round(limits.banMs))),
+      String(Math.max(1, Math.round(limits.admitMs))),
+    ])) as unknown[];
+    if (reply[0] === 'error') return { ok: false, code: String(reply[1]) as 'not-host', message: String(reply[2]) };
+    const change = hostChange(reply[1]);
+    if (reply[3] === 1) {
+      // Removed by a host: this node no longer holds it, wherever its connection is.
+      const key = entryKey(room, request.peer ?? '');
+      this.#local.delete(key);
+    }
+    return { ok: true, ...(change && { change }), target: reply[2] ? String(reply[2]) : null, removed: reply[3] === 1 };
+  }
+
+  async hostState(room: string): Promise<HostState | null> {
+    return hostChange(await this.#call('hostState', SCRIPTS.hostState, [room]))?.state ?? null;
+  }
+
+  async unwait(room: string, id: string, socketId: string): Promise<HostChange | undefined> {
+    return hostChange(await this.#call('unwait', SCRIPTS.unwait, [room, id, socketId]));
   }
 
   async markAway(room: string, id: string, socketId: string): Promise<boolean> {
@@ -283,14 +365,14 @@ export class RedisRoomStore implements RoomStore {
   async #expire(): Promise<void> {
     for (;;) {
       const removed = (await this.#run(SCRIPTS.expire, [String(EXPIRE_BATCH)])) as unknown[];
-      for (let i = 0; i + 1 < removed.length; i += 2) {
+      for (let i = 0; i + 2 < removed.length; i += 3) {
         const room = String(removed[i]);
         const id = String(removed[i + 1]);
         const local = this.#local.get(entryKey(room, id));
         if (local?.socketId === null) this.#local.delete(entryKey(room, id));
-        this.#hooks?.removed(room, id);
+        this.#hooks?.removed(room, id, hostChange(removed[i + 2]));
       }
-      if (removed.length < 2 * EXPIRE_BATCH) return;
+      if (removed.length < 3 * EXPIRE_BATCH) return;
     }
   }
 

@@ -7,7 +7,10 @@
  * Claims: `room` (required, the exact room the token admits to), `exp`
  * (required, expiry in Unix seconds), `name` (optional: when present it is the
  * display name the server announces, overriding the client's own claim; it
- * must follow the rules of a typed name, or the token is refused).
+ * must follow the rules of a typed name, or the token is refused), `role`
+ * (optional: `"host"` makes the member a host of the room, docs/protocol.md "Hosts";
+ * any other value is refused, so that a site minting a role this server does not know
+ * learns of it at once instead of its members silently getting no rights).
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { checkName } from './validate.js';
@@ -15,6 +18,8 @@ import { checkName } from './validate.js';
 export interface JoinTokenClaims {
   room: string;
   name?: string;
+  /** A host of the room (the only role there is). */
+  role?: 'host';
 }
 
 export interface MintOptions extends JoinTokenClaims {
@@ -27,9 +32,13 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 /** Creates a join token for `room`, valid for `ttlSeconds`. */
 export async function mintJoinToken(secret: string, options: MintOptions): Promise<string> {
   if (!secret) throw new Error('mintJoinToken: a secret is required');
-  const { room, name, ttlSeconds = 3600 } = options;
+  const { room, name, role, ttlSeconds = 3600 } = options;
   const claims: Record<string, string> = { room };
   if (name !== undefined) claims['name'] = name;
+  if (role !== undefined) {
+    if (role !== 'host') throw new Error('mintJoinToken: the only role is "host"');
+    claims['role'] = role;
+  }
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
@@ -47,11 +56,14 @@ export async function verifyJoinToken(secret: string, token: string, room: strin
       requiredClaims: ['exp', 'room'],
     });
     if (payload['room'] !== room) return { ok: false, message: 'the token is for another room' };
-    if (payload['name'] === undefined) return { ok: true, claims: { room } };
+    const role = payload['role'];
+    if (role !== undefined && role !== 'host') return { ok: false, message: 'the token\'s role claim is refused (the only role is "host")' };
+    const claims: JoinTokenClaims = { room, ...(role === 'host' && { role }) };
+    if (payload['name'] === undefined) return { ok: true, claims };
     // The same rules as a typed name: a token minted from user input must not carry what a join may not.
     const name = checkName(payload['name']);
     if (!name.ok) return { ok: false, message: `the token's name claim is refused (${name.message})` };
-    return { ok: true, claims: { room, ...(name.value && { name: name.value }) } };
+    return { ok: true, claims: { ...claims, ...(name.value && { name: name.value }) } };
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, message: 'the token has expired' };
     if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, message: 'the token signature is invalid' };

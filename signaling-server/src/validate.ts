@@ -8,6 +8,8 @@ import { z } from 'zod';
 import {
   LIMITS,
   ROOM_NAME_PATTERN,
+  type HostAction,
+  type HostRequest,
   type JoinRequest,
   type OutgoingSignal,
 } from '../../src/signaling/protocol.js';
@@ -59,6 +61,22 @@ export const signalSchema = z
     message: 'a signal carries exactly one of description or candidate',
   });
 
+/** The host actions on a peer (`peer` required); the others take none. */
+export const PEER_ACTIONS: ReadonlySet<HostAction> = new Set<HostAction>(['admit', 'deny', 'remove', 'mute', 'camera-off']);
+
+export const hostSchema = z
+  .strictObject({
+    action: z.enum(['lock', 'unlock', 'lobby-on', 'lobby-off', 'admit', 'deny', 'remove', 'mute', 'camera-off'], {
+      message: 'action must be one of lock, unlock, lobby-on, lobby-off, admit, deny, remove, mute, camera-off',
+    }),
+    peer: peerId.optional(),
+  })
+  .superRefine((h, ctx) => {
+    const needs = PEER_ACTIONS.has(h.action);
+    if (needs && h.peer === undefined) ctx.addIssue({ code: 'custom', path: ['peer'], message: `"${h.action}" needs a peer` });
+    if (!needs && h.peer !== undefined) ctx.addIssue({ code: 'custom', path: ['peer'], message: `"${h.action}" takes no peer` });
+  });
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** The longest refusal message: a refusal names the first problem, never the payload. */
@@ -88,3 +106,4 @@ export function checkName(name: unknown): Parsed<string> {
 
 export const parseJoin = (input: unknown): Parsed<JoinRequest> => parse(joinSchema, input);
 export const parseSignal = (input: unknown): Parsed<OutgoingSignal> => parse(signalSchema, input);
+export const parseHost = (input: unknown): Parsed<HostRequest> => parse(hostSchema, input);

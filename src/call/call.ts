@@ -46,6 +46,9 @@ import type { SpeakingWatch } from './speaking.js';
 import type { StatsWatch } from './link-stats.js';
 import type { FileTransfers } from './file-transfers.js';
 import type { AudioMix } from '../media/audio-mix.js';
+import type { Moderation, ModerationState } from './moderation.js';
+import type { CallInternals } from './call-internals.js';
+import type { HostAction } from '../signaling/protocol.js';
 
 /** speaking.ts's MUTED_VOICE (a type-only import here: that module comes later). */
 const MUTED_VOICE = '';
@@ -114,6 +117,9 @@ export class Call extends EventTarget {
   #activeSpeaker: string | undefined;
   #talkingWhileMuted = false;
   #handLowering: ReturnType<typeof setTimeout> | undefined;
+  /** The room's hosts, from the first room event (./moderation.ts, in the in-room part). */
+  #moderation: Promise<Moderation> | undefined;
+  #mod: Moderation | undefined;
   /** Files to and from peers, once the first is sent or offered (./later.ts). */
   #files: Promise<FileTransfers> | undefined;
   #fileList: FileTransfers | undefined;
@@ -265,6 +271,36 @@ export class Call extends EventTarget {
   get messages(): readonly ChatMessage[] {
     return this.#chat.messages;
   }
+
+  /**
+   * The room's hosts, lock, lobby and (for a host) who waits in it; `knocking` while we wait
+   * there. Undefined in a room whose transport has no hosts (docs/headless.md, "Hosts").
+   */
+  get moderation(): ModerationState | undefined {
+    return this.#mod?.state;
+  }
+
+  /**
+   * A host's action on the room: `lock`, `unlock`, `lobby-on`, `lobby-off`; on a waiting
+   * peer `admit`, `deny`; on a member `remove`, `mute`, `camera-off` (asks: a peer-call
+   * client obeys). The server checks that we are a host; rejects with its refusal.
+   */
+  async moderate(action: HostAction, peerId?: string): Promise<void> {
+    return (await this.#moderationPart()).act(action, peerId);
+  }
+
+  #moderationPart(): Promise<Moderation> {
+    return (this.#moderation ??= parts['in-room']().then(({ Moderation }) => (this.#mod = new Moderation(this, this.#internals))));
+  }
+
+  /** What the on-demand parts may do (./call-internals.ts). */
+  #internals: CallInternals = {
+    send: (id, e) => !!this.#session?.sendTo(id, e),
+    adapter: () => this.#session?.adapter,
+    ended: (error) => this.#stopAll('error', error),
+    changed: () => this.#changed(false),
+    emit: (e) => this.#emit(e),
+  };
 
   /** Files sent and offered this call, with their progress (see sendFile), until dismissed or the call is left. */
   get files(): FileTransfer[] {
@@ -457,12 +493,7 @@ export class Call extends EventTarget {
 
   #filesPart(): Promise<FileTransfers> {
     return (this.#files ??= parts.files().then(
-      ({ FileTransfers }) =>
-        (this.#fileList = new FileTransfers(this, {
-          send: (id, e) => !!this.#session?.sendTo(id, e),
-          changed: () => this.#changed(false),
-          emit: (e) => this.#emit(e),
-        })),
+      ({ FileTransfers }) => (this.#fileList = new FileTransfers(this, this.#internals)),
       (err) => {
         // Asked again next time.
         this.#files = undefined;
@@ -573,6 +604,8 @@ export class Call extends EventTarget {
     speaking: (id) => !!this.#speech?.speaking(id),
     stats: (id) => this.#stats?.stats(id),
     file: (id, e) => void this.#filesPart().then((f) => f.receive(id, e), () => {}),
+    // In order: each waits for the one part, then for those before it.
+    room: (event, payload) => void this.#moderationPart().then((m) => m.receive(event, payload), () => {}),
   };
 
   #resumeAudio() {
@@ -626,6 +659,7 @@ export class Call extends EventTarget {
     this.#activeSpeaker = undefined;
     this.#session = undefined;
     this.#hand = undefined;
+    this.#mod?.clear();
     session?.close();
     if (session?.joined) this.#emit(new LeftEvent(session.room));
   }

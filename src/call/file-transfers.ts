@@ -18,6 +18,7 @@
  *
  * Transfers are keyed by peer and wire id: a peer can only answer or cancel its own.
  */
+import type { CallInternals } from './call-internals.js';
 import type { Call } from './call.js';
 import type { FileTransfer, FileTransferReason, FileTransferState } from './call-types.js';
 import { FileEvent, LeftEvent, PeerLeftEvent } from '../events.js';
@@ -46,14 +47,8 @@ const PROGRESS_MS = 200;
 const LABEL = 'file:';
 
 /** What the Call lends its files part (the rest it reads from the Call's public state). */
-export interface FileHost {
-  /** Sends a file message to a peer on its chat channel; false if that is not open. */
-  send(peerId: string, envelope: FileEnvelope): boolean;
-  /** State or progress changed (for `peer-call-update`). */
-  changed(): void;
-  /** A FileEvent for the page. */
-  emit(event: Event): void;
-}
+/** What the transfers need of the Call's internals. */
+export type FileHost = Pick<CallInternals, 'send' | 'changed' | 'emit'>;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

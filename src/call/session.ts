@@ -34,6 +34,8 @@ export interface SessionHost {
   stats(id: string): LinkStats | undefined;
   /** A file transfer's message from a peer (for the Call's files part). */
   file(peerId: string, envelope: FileEnvelope): void;
+  /** What the transport says about the room's hosts (RoomEvents; the Call's moderation). */
+  room: NonNullable<SignalingHandlers['room']>;
 }
 
 export class Session {
@@ -106,6 +108,8 @@ export class Session {
     this.#early = [];
     for (const deliver of early) deliver(this.#mesh);
     this.#refreshIce(info.iceServersTtl);
+    // A room with hosts: the Call's moderation (and its part) comes now. One without waits for its first.
+    if (info.room?.hosts.length) this.host.room('room', info.room);
   }
 
   /** Leaves: links, signaling and timers closed. Safe to call more than once. */
@@ -198,8 +202,15 @@ export class Session {
         if (status === 'closed') this.host.closed(errorInfo('signaling-closed', undefined, { ...(detail && { message: detail }) }));
         this.host.changed();
       },
+      room: (event, payload) => {
+        if (!live()) return;
+        // Removed: the server closes the connection next; that is not news of its own.
+        if (event === 'removed') this.#closed.abort();
+        this.host.room(event, payload);
+      },
       rejoined: (info) => {
         if (!live() || !this.#mesh) return;
+        if (info.room?.hosts.length) this.host.room('room', info.room);
         this.#mesh.reconcile(info.peers);
         if (!this.options.iceServers && info.iceServers) this.#mesh.setIceServers(info.iceServers);
         this.#refreshIce(info.iceServersTtl);

@@ -8,7 +8,7 @@ import { ChatMessageEvent, FileEvent, PeerJoinedEvent, PeerLeftEvent, ReactionEv
 import { t, type StringKey, type StringParams } from '../strings.js';
 
 /** A piece of news; its `text` is said when read, in the language the element speaks then (its catalog may come after the news). */
-export type News = { kind: 'joined' | 'left' | 'hand' | 'reaction' | 'file' | 'trouble'; readonly text: string } | { kind: 'message'; readonly text: string; own: boolean };
+export type News = { kind: 'joined' | 'left' | 'hand' | 'reaction' | 'file' | 'trouble' | 'host'; readonly text: string } | { kind: 'message'; readonly text: string; own: boolean };
 
 /** Calls `listener` with each piece of news; a chat message's text goes through `preview` (how much of it to say). */
 export function onNews(call: Call, listener: (news: News) => void, preview: (text: string) => string): void {
@@ -19,6 +19,8 @@ export function onNews(call: Call, listener: (news: News) => void, preview: (tex
   const links = new Map<string | undefined, string>();
   call.addEventListener(StateChangeEvent.type, (e) => {
     const s = e as StateChangeEvent;
+    // The room's hosts: the name (if any) comes with the news (who knocks is no peer yet).
+    if (s.subject === 'host') return say('host', `announce.host.${s.state}` as StringKey, { name: s.detail ?? '' });
     const name = call.peers.find((p) => p.id === s.peerId)?.name;
     if (!name) return;
     if (s.subject === 'hand' && s.state === 'raised') say('hand', 'announce.hand', { name });

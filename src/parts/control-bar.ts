@@ -1,5 +1,5 @@
 /**
- * The control bar: microphone, camera, screen, reactions, hand, picture in picture, settings, chat, leave. Part of
+ * The control bar: microphone, camera, screen, reactions, hand, picture in picture, settings, chat, host controls (hosts only), leave. Part of
  * the in-call part (the element shows an empty bar of the same height until it is there; it is
  * asked for in the preview and when joining starts, so it is there by the time a call is).
  */
@@ -13,6 +13,7 @@ import { unreadBadge } from './chat-panel.js';
 import { focusAfterRender } from './focus.js';
 import { popOutButton } from './pop-out.js';
 import { settings } from './settings-panel.js';
+import { hostButton, hostPanel } from './host-controls.js';
 
 export function controls(s: ViewState, a: ViewActions) {
   const m = s.call.media;
@@ -42,11 +43,12 @@ export function controls(s: ViewState, a: ViewActions) {
         }}>${icon('settings')}</button>
       <button part="control chat-button" class="control toggle" aria-label=${s.unread ? t('controls.chatUnread', { count: s.unread }) : t('controls.chat')}
         aria-pressed=${s.chatOpen ? 'true' : 'false'} aria-keyshortcuts="C" title=${t('controls.chat')} @click=${a.toggleChat}>${icon('chat')}${s.unread ? unreadBadge(s.unread) : nothing}</button>
+      ${hostButton(s, a)}
       <slot name="controls"></slot>
       <button part="control leave-button" class="control leave" aria-label=${t('controls.leave')} aria-keyshortcuts="Shift+L" title=${t('controls.leave')} @click=${a.leave}>
         ${icon('leave')}
       </button>
-      ${s.devicesOpen ? settings(s, a, cams, mics) : nothing}
+      ${s.devicesOpen ? settings(s, a, cams, mics) : nothing}${hostPanel(s, a)}
     </div>
   `;
 }

@@ -114,6 +114,40 @@ export const inCallEn = {
   // ---- the preview
   'prejoin.meter': 'Microphone level',
 
+  // ---- the banner: in a call only, when this part is there
+  'banner.reconnecting': 'Reconnecting to the call server…',
+  'banner.callContinues': 'Your call continues; new people can join once it is back.',
+  'banner.relayMissing': 'Calls here go through a relay server only, and no relay could be reached ({detail}).',
+
+  // ---- the room's hosts (host-controls.ts; the news comes as announce.host.<state>)
+  'announce.host.mute': '{name} muted your microphone',
+  'announce.host.camera-off': '{name} turned off your camera',
+  'announce.host.knocking': 'Waiting for a host to let you in…',
+  'announce.host.waiting': '{name} is waiting to join',
+  'announce.host.locked': 'The call is locked: nobody new can join',
+  'announce.host.unlocked': 'The call is open again',
+  'announce.host.lobby-on': 'Newcomers now wait for a host to let them in',
+  'announce.host.lobby-off': 'Newcomers join directly again',
+  'announce.host.host': 'You are now a host of this call',
+  'host.badge': 'Host',
+  'host.controls': 'Host controls',
+  'host.controlsWaiting': 'Host controls, {count} waiting',
+  'host.lock': 'Lock the call',
+  'host.lobby': 'Lobby: let people in one by one',
+  'host.waiting': 'Waiting to join',
+  'host.people': 'In the call',
+  'host.admit': 'Admit',
+  'host.admitName': 'Let {name} in',
+  'host.deny': 'Deny',
+  'host.denyName': 'Turn {name} away',
+  'host.mute': 'Mute',
+  'host.muteName': 'Mute {name}',
+  'host.cameraOff': 'Camera off',
+  'host.cameraOffName': 'Turn off the camera of {name}',
+  'host.remove': 'Remove',
+  'host.removeName': 'Remove {name} from the call',
+  'host.refused': 'That did not work: {reason}',
+
   // ---- notices
   'enableAudio': 'Enable audio',
   'hint.talkingWhileMuted': 'You are muted. Unmute to be heard.',

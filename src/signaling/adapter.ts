@@ -8,9 +8,34 @@
  * - SocketIoSignaling: the reference server (wire protocol v1), the default;
  * - BroadcastChannelSignaling: tabs of one browser, no server at all.
  */
-import type { IceCandidate, IceServer, LeaveReason, PeerInfo, SessionDescription } from './protocol.js';
+import type {
+  Answer,
+  HostAction,
+  HostAsk,
+  HostRequest,
+  IceCandidate,
+  IceServer,
+  LeaveReason,
+  PeerInfo,
+  RemovedNotice,
+  RoomState,
+  SessionDescription,
+} from './protocol.js';
 
-export type { IceCandidate, IceServer, LeaveReason, PeerInfo, SessionDescription };
+export type { Answer, HostAction, HostAsk, HostRequest, IceCandidate, IceServer, LeaveReason, PeerInfo, RemovedNotice, RoomState, SessionDescription };
+
+/**
+ * What a transport with hosts (the reference server's, docs/protocol.md "Hosts") reports
+ * about the room, through `SignalingHandlers.room`: this peer waits in the lobby (`waiting`,
+ * until its join resolves: admitted, or `removed` with `denied`); the room's host state
+ * changed; a host asks this peer to mute or turn off its camera; a host removed it.
+ */
+export interface RoomEvents {
+  waiting: PeerInfo;
+  room: RoomState;
+  'host-request': HostAsk;
+  removed: RemovedNotice;
+}
 
 /** One connection-setup message between two peers: exactly one field is set. */
 export type SignalMessage = { description: SessionDescription } | { candidate: IceCandidate };
@@ -33,6 +58,8 @@ export interface JoinInfo {
   iceServers?: IceServer[];
   /** Seconds after which `iceServers` credentials expire (see `refreshIceServers`). */
   iceServersTtl?: number;
+  /** The room's host state, from a transport with hosts. */
+  room?: RoomState;
 }
 
 /** Connection state of the signaling channel itself (not of the calls). */
@@ -68,6 +95,8 @@ export interface SignalingHandlers {
    * is the room as it is now (peers that left meanwhile are missing from it).
    */
   rejoined(info: JoinInfo): void;
+  /** Optional, for transports with hosts: see {@link RoomEvents}. */
+  room?<E extends keyof RoomEvents>(event: E, payload: RoomEvents[E]): void;
 }
 
 export interface SignalingAdapter {
@@ -86,6 +115,8 @@ export interface SignalingAdapter {
    * the preview), so that joining is quicker. `leave()` closes it again.
    */
   prepare?(): void;
+  /** Optional, for transports with hosts: a host's action on its room (the server refuses a non-host's). */
+  host?(request: HostRequest): Promise<Answer>;
   /** Optional: fresh ICE servers (e.g. TURN credentials about to expire). */
   refreshIceServers?(): Promise<Pick<JoinInfo, 'iceServers' | 'iceServersTtl'>>;
 }
@@ -98,6 +129,10 @@ export type SignalingErrorCode =
   | 'origin-refused'
   /** The room is full. */
   | 'room-full'
+  /** A host locked the room. */
+  | 'room-locked'
+  /** A host removed this peer (or turned it away) a short while ago. */
+  | 'removed'
   /** A join token is required, or the one given is expired, for another room or invalid. */
   | 'unauthorized'
   /** Anything else the transport refused (bad room name, rate limit, ...). */

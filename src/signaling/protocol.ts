@@ -56,7 +56,10 @@ export interface IceServer {
 
 /** Error codes carried in `{ok: false, error: {code, message}}` answers. */
 export type ErrorCode =
-  /** The payload is not of the documented shape (types, sizes, charset, extra keys). */
+  /**
+   * The payload is not of the documented shape (types, sizes, charset, extra keys); also a
+   * `host` action on the host itself or on another host (hosts cannot remove or mute hosts).
+   */
   | 'bad-request'
   /** The room already holds the server's maximum number of peers. */
   | 'room-full'
@@ -64,9 +67,15 @@ export type ErrorCode =
   | 'unauthorized'
   /** The socket sent more than its share; slow down. Persistent flooding disconnects it. */
   | 'rate-limited'
-  /** The event needs a joined room (`signal`, `refresh-ice`) and the socket has none. */
+  /**
+   * The event needs a joined room (`signal`, `refresh-ice`, `host`) and the socket has none
+   * (a peer waiting in a lobby has none either).
+   */
   | 'not-joined'
-  /** `signal.to` names nobody in the sender's room. */
+  /**
+   * `signal.to` names nobody in the sender's room; or a `host` action's `peer` is no member
+   * (for `admit`/`deny`: not waiting), e.g. because another host acted on it first.
+   */
   | 'unknown-peer'
   /**
    * `signal.to` is a member whose connection dropped and who may still resume
@@ -78,6 +87,18 @@ export type ErrorCode =
   | 'unknown-event'
   /** The server failed; the request may be retried. */
   | 'internal'
+  /**
+   * A host locked the room: only its hosts by token, members resuming within their grace
+   * period and peers a host admitted from the lobby may join.
+   */
+  | 'room-locked'
+  /**
+   * A host removed this peer from the room (or turned it away from the lobby): its joins are
+   * refused for the server's ban time (10 minutes by default).
+   */
+  | 'removed'
+  /** A host action (`host`) from a member that is not a host of its room. */
+  | 'not-host'
   /**
    * Sent (as `protocol-error`) just before the server closes a connection that stayed in no
    * room for its idle timeout (5 minutes by default). Connect again to join.
@@ -126,9 +147,89 @@ export interface JoinAccepted {
   resume: string;
   /** True when this join resumed an identity that the room still held. */
   resumed: boolean;
+  /** The room's host state (who the hosts are, lock, lobby; the waiting list for a host). */
+  room: RoomState;
 }
 
-export type JoinAnswer = JoinAccepted | Refusal;
+/**
+ * `join` answer while the room's lobby is on: the newcomer waits, gets no peer list and no
+ * signals, and is shown by name to the hosts (in their `room.waiting`). A host admits it
+ * (`admitted`: join again with `resume`) or turns it away (`removed` with `code: "denied"`,
+ * then the connection closes). Waiting counts as being in no room for the idle timeout.
+ */
+export interface JoinWaiting {
+  ok: true;
+  waiting: true;
+  /** This peer as the hosts see it in their waiting list. */
+  self: PeerInfo;
+  /** The resume secret to join with once admitted (the id stays the same). */
+  resume: string;
+}
+
+export type JoinAnswer = JoinAccepted | JoinWaiting | Refusal;
+
+/**
+ * A room's host state. Hosts come from the join token's `role: "host"` claim, or (a server
+ * setting, off by default, only without join tokens) the first member of an empty room is
+ * its host, and when its last host leaves the member there longest becomes host. The state
+ * lives while the room has members: an empty room forgets its lock and lobby.
+ */
+export interface RoomState {
+  /** The ids of the room's hosts (everyone sees who they are). */
+  hosts: string[];
+  /** Newcomers are refused with `room-locked`; hosts may still join. */
+  locked: boolean;
+  /** Newcomers wait in the lobby until a host admits them; hosts join directly. */
+  lobby: boolean;
+  /** Only to hosts: who waits in the lobby, in the order they came. */
+  waiting?: PeerInfo[];
+}
+
+/**
+ * `host` request: a host acts on its room. `peer` is required for the actions on a peer
+ * (`admit`, `deny`: a waiting peer; `remove`, `mute`, `camera-off`: a member other than the
+ * host itself) and refused for the others. Non-hosts are refused with `not-host`.
+ */
+export interface HostRequest {
+  action: HostAction;
+  peer?: string;
+}
+
+export type HostAction =
+  /** Refuse newcomers (`room-locked`) / accept them again. */
+  | 'lock'
+  | 'unlock'
+  /** Newcomers wait for admission / turning it off admits everyone waiting. */
+  | 'lobby-on'
+  | 'lobby-off'
+  /** Let a waiting peer in / turn it away (it is then refused as `removed` for the ban time). */
+  | 'admit'
+  | 'deny'
+  /** Take a member out of the room: its connection is closed, its rejoins refused for the ban time. */
+  | 'remove'
+  /**
+   * Ask a member to mute its microphone / turn off its camera. Media is peer to peer: the
+   * server cannot silence it; peer-call clients obey and say which host asked.
+   */
+  | 'mute'
+  | 'camera-off';
+
+/** `host-request` delivered to the member a host asked to mute or to turn off its camera. */
+export interface HostAsk {
+  action: 'mute' | 'camera-off';
+  /** The host that asked (set by the server). */
+  from: string;
+}
+
+/**
+ * `removed`: a host took this peer out of the room (`removed`) or turned it away from the
+ * lobby (`denied`); the server closes the connection next.
+ */
+export interface RemovedNotice {
+  code: 'removed' | 'denied';
+  /** The host that did it. */
+  by: string;
+}
 
 export interface SessionDescription {
   type: 'offer' | 'answer';
@@ -171,9 +272,9 @@ export type IceServersAnswer = IceServersAnswerOk | Refusal;
  * Why a peer left: `left` — it said so (leave, or it joined another room);
  * `timeout` — its connection dropped and it did not come back within the grace
  * period. Peer-to-peer links with it may still work: clients keep a link that
- * is up and drop it only when it fails.
+ * is up and drop it only when it fails; `removed` — a host removed it: drop the link now.
  */
-export type LeaveReason = 'left' | 'timeout';
+export type LeaveReason = 'left' | 'timeout' | 'removed';
 
 export interface PeerLeft {
   id: string;
@@ -197,6 +298,7 @@ export interface ClientToServerEvents {
   signal: (signal: OutgoingSignal, answer?: (answer: Answer) => void) => void;
   leave: (answer?: (answer: Answer) => void) => void;
   'refresh-ice': (answer: (answer: IceServersAnswer) => void) => void;
+  host: (request: HostRequest, answer?: (answer: Answer) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -207,4 +309,12 @@ export interface ServerToClientEvents {
   'protocol-error': (notice: ProtocolErrorNotice) => void;
   /** Another connection resumed this peer id; this socket is about to be closed. */
   replaced: () => void;
+  /** The room's host state changed (to hosts with the waiting list). */
+  room: (state: RoomState) => void;
+  /** A host asks this member to mute or to turn off its camera. */
+  'host-request': (ask: HostAsk) => void;
+  /** A host let this waiting peer in: join again with the resume secret. */
+  admitted: () => void;
+  /** A host removed this peer or turned it away; the connection closes next. */
+  removed: (notice: RemovedNotice) => void;
 }

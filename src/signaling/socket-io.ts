@@ -12,10 +12,11 @@ import {
   type JoinInfo,
   type JoinOptions,
   type SignalingAdapter,
+  type SignalingErrorCode,
   type SignalingHandlers,
   type SignalMessage,
 } from './adapter.js';
-import type { ClientToServerEvents, JoinAccepted, JoinRequest, ServerToClientEvents } from './protocol.js';
+import type { Answer, ClientToServerEvents, HostRequest, JoinAccepted, JoinRequest, ServerToClientEvents } from './protocol.js';
 import { t } from '../strings.js';
 
 export interface SocketIoSignalingOptions {
@@ -38,6 +39,7 @@ function toInfo(answer: JoinAccepted): JoinInfo {
     self: answer.self,
     peers: answer.peers,
     iceServers: answer.iceServers,
+    room: answer.room,
     ...(answer.iceServersTtl !== undefined && { iceServersTtl: answer.iceServersTtl }),
   };
 }
@@ -92,6 +94,9 @@ export class SocketIoSignaling implements SignalingAdapter {
       socket = this.#socket = this.#connect();
     }
     const request: JoinRequest = { room: options.room, name: options.name, ...(options.token && { token: options.token }) };
+    // The room's host state, a host's request, a removal (a denial in the lobby, before the
+    // join resolves): the Call's business (RoomEvents).
+    for (const event of ['room', 'host-request', 'removed'] as const) socket.on(event, ((payload: never) => handlers.room?.(event, payload)) as never);
 
     const answer = await new Promise<JoinAccepted>((resolve, reject) => {
       const fail = (error: SignalingError) => {
@@ -123,11 +128,22 @@ export class SocketIoSignaling implements SignalingAdapter {
         try {
           const a = await socket.timeout(timeout).emitWithAck('join', request);
           if (socket !== this.#socket) return; // left meanwhile: already rejected
+          if (a.ok && 'waiting' in a) {
+            // The lobby: wait for a host (no timeout; the server's idle timeout ends it). Admitted,
+            // or reconnected meanwhile, join again as the same peer.
+            request.resume = a.resume;
+            handlers.room?.('waiting', a.self);
+            const again = () => {
+              socket.off('admitted', again).off('connect', again);
+              void onConnect();
+            };
+            return void socket.once('admitted', again).once('connect', again);
+          }
           if (a.ok) {
             this.#abortJoin = undefined;
             return resolve(a);
           }
-          const code = a.error.code === 'room-full' || a.error.code === 'unauthorized' ? a.error.code : 'refused';
+          const code = /^(room-full|unauthorized|room-locked|removed)$/.test(a.error.code) ? (a.error.code as SignalingErrorCode) : 'refused';
           fail(new SignalingError(code, a.error.message));
         } catch {
           if (socket === this.#socket) fail(new SignalingError('unreachable', t('signaling.noAnswer')));
@@ -193,6 +209,11 @@ export class SocketIoSignaling implements SignalingAdapter {
     socket.removeAllListeners();
     if (socket.connected) socket.emit('leave');
     socket.disconnect();
+  }
+
+  /** A host's action (docs/protocol.md, `host`): the server's answer, a refusal included. */
+  host(request: HostRequest): Promise<Answer> {
+    return this.#socket!.timeout(this.#timeout).emitWithAck('host', request);
   }
 
   async refreshIceServers(): Promise<Pick<JoinInfo, 'iceServers' | 'iceServersTtl'>> {

@@ -20,7 +20,7 @@ export function grid(s: ViewState, a: ViewActions) {
       ${selfTile(s, a, selfName, handAt, stage?.featured)}
       ${peers.map((p) => remoteTile(s, a, p, handAt, stage?.featured))}
       ${peers.length === 0
-        ? html`<div part="empty" class="tile empty"><slot name="empty">${t(call.state === 'joining' ? 'grid.joining' : 'grid.empty')}</slot></div>`
+        ? html`<div part="empty" class="tile empty"><slot name="empty">${(call.moderation?.knocking && s.part('in-call')?.knocking(a)) || t(call.state === 'joining' ? 'grid.joining' : 'grid.empty')}</slot></div>`
         : nothing}
     </div>
   `;

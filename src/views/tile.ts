@@ -29,6 +29,9 @@ function hand(s: ViewState, position: number | undefined) {
 const muted = () => html`<span role="img" aria-label=${t('tile.micMuted')}>${icon('micOff')}</span>`;
 const speaking = (now: boolean) => (now ? html`<span class="sr-only">${t('tile.speaking')}</span>` : nothing);
 
+/** "Host" (the in-call part's badge) on a host's tile. */
+const host = (s: ViewState, id: string | undefined) => (id && s.call.moderation?.hosts.includes(id) ? s.part('in-call')?.hostBadge() : nothing);
+
 function reaction(s: ViewState, id: string | undefined) {
   const shown = id === undefined ? undefined : s.reactions.get(id);
   return shown ? (s.part('in-call')?.onTile(shown) ?? nothing) : nothing;
@@ -44,7 +47,7 @@ export function selfTile(s: ViewState, a: ViewActions, selfName: string, handAt:
         muted .muted=${true} autoplay playsinline ?hidden=${!m.video} aria-label=${t('tile.yourVideo')}></video>
       ${!m.video ? avatar(selfName) : nothing}${reaction(s, id)}${id ? s.part('in-call')?.tileActions(s, a, id) : nothing}
       <figcaption part="tile-label" class="label">
-        ${hand(s, handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? muted() : nothing}<span>${t('tile.you', { name: selfName })}</span>${speaking(s.call.speaking)}
+        ${hand(s, handAt(s.call.handRaisedAt))}${m.microphone && !m.microphoneOn ? muted() : nothing}<span>${t('tile.you', { name: selfName })}</span>${host(s, id)}${speaking(s.call.speaking)}
       </figcaption>
     </figure>
   `;
@@ -63,7 +66,7 @@ export function remoteTile(s: ViewState, a: ViewActions, p: PeerSnapshot, handAt
       ${!hasVideo ? avatar(p.name) : nothing}${reaction(s, p.id)}${s.part('in-call')?.tileActions(s, a, p.id)}
       <figcaption part="tile-label" class="label">
         ${hand(s, handAt(p.hand))}${!p.microphone ? muted() : nothing}
-        <span>${p.name}</span>${speaking(p.speaking)}${p.stats && p.stats.quality !== 'good' ? s.part('in-call')?.quality(p.stats) : nothing}
+        <span>${p.name}</span>${host(s, p.id)}${speaking(p.speaking)}${p.stats && p.stats.quality !== 'good' ? s.part('in-call')?.quality(p.stats) : nothing}
         <span part="tile-status" class="status">${t(`link.${p.state}`)}</span>
       </figcaption>
     </figure>

@@ -6,16 +6,10 @@
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import { allConnected, click, newRoom, pair, pairIn, shadow, sleep, speaks, until, type El } from './helpers.js';
+import { allConnected, audit, click, newRoom, pair, pairIn, shadow, sleep, speaks, until, type El } from './helpers.js';
 
 const active = (el: El) => shadow(el).activeElement as HTMLElement | null;
 const part = (el: El, name: string) => shadow(el).querySelector<HTMLElement>(`[part~="${name}"]`);
-/** axe, once what is moving (a toast fading in) has come to rest: mid-fade its colors are not its colors. */
-async function audit(el: El) {
-  await el.updateComplete;
-  await Promise.all(shadow(el).getAnimations().map((x) => x.finished.catch(() => {})));
-  await expect(el).shadowDom.to.be.accessible();
-}
 
 /** Tabs until `name` has focus (at most `max` presses): it is reachable by keyboard. */
 async function tabTo(el: El, name: string, max = 25) {

@@ -1,4 +1,4 @@
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { PeerCallElement } from '../../src/peer-call.js';
 import '../../src/peer-call.js';
@@ -31,6 +31,13 @@ export async function pair(attrs: { signaling?: string; server?: string; names?:
   </div>`);
   const [a, b] = [...box.querySelectorAll('peer-call')] as [El, El];
   return { a, b, box, room };
+}
+
+/** axe, once what is moving (a toast fading in) has come to rest: mid-fade its colors are not its colors. */
+export async function audit(el: El) {
+  await el.updateComplete;
+  await Promise.all(shadow(el).getAnimations().map((x) => x.finished.catch(() => {})));
+  await expect(el).shadowDom.to.be.accessible();
 }
 
 /** Polls `check` until it returns true. */
@@ -110,8 +117,9 @@ export async function stopServer(url: string): Promise<void> {
   await executeServerCommand('stop-server', { url });
 }
 
-export async function mintToken(secret: string, room: string, ttlSeconds = 600): Promise<string> {
-  const { token } = await executeServerCommand<{ token: string }, Record<string, unknown>>('mint-token', { secret, room, ttlSeconds });
+/** A join token for `room`; `claims` adds `name` or `role: 'host'`. */
+export async function mintToken(secret: string, room: string, ttlSeconds = 600, claims: { name?: string; role?: string } = {}): Promise<string> {
+  const { token } = await executeServerCommand<{ token: string }, Record<string, unknown>>('mint-token', { secret, room, ttlSeconds, ...claims });
   return token;
 }
 

@@ -8,10 +8,11 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { addLanguage, type PeerCallElement } from '../../src/index.js';
 import { en } from '../../src/strings.js';
 import { inCallEn } from '../../src/parts/in-call-strings.js';
+import { inRoomEn } from '../../src/call/in-room-strings.js';
 import { catalogs } from '../../src/i18n/catalogs.js';
 import { click, newRoom, pairIn, shadow, speaks, until, type El } from './helpers.js';
 
-const english: Record<string, string> = { ...en, ...inCallEn };
+const english: Record<string, string> = { ...en, ...inCallEn, ...inRoomEn };
 
 /** Every text a user can see or hear in the element: text nodes, and the attributes that are said. */
 function texts(el: PeerCallElement): string[] {

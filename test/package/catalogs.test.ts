@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { en, useLanguage, addLanguage } from '../../src/strings.js';
 import { inCallEn } from '../../src/parts/in-call-strings.js';
+import { inRoomEn } from '../../src/call/in-room-strings.js';
 import { catalogs } from '../../src/i18n/catalogs.js';
 import { format } from '../../src/i18n/format.js';
 
-const english: Record<string, string> = { ...en, ...inCallEn };
+const english: Record<string, string> = { ...en, ...inCallEn, ...inRoomEn };
 const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|\w+)\s*\{[^{}]*\})+)\s*\}/g;
 /** The placeholders a sentence uses: `{name}`, and `{name, plural, …}` as `name`. */
 const placeholders = (text: string) =>

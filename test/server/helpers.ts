@@ -8,6 +8,7 @@ import type {
   JoinAccepted,
   JoinAnswer,
   JoinRequest,
+  JoinWaiting,
   ServerToClientEvents,
 } from '../../src/signaling/protocol.js';
 
@@ -89,6 +90,15 @@ export class Client {
   async joined(request: JoinRequest): Promise<JoinAccepted> {
     const answer = await this.join(request);
     if (!answer.ok) throw new Error(`join refused: ${answer.error.code}: ${answer.error.message}`);
+    if ('waiting' in answer) throw new Error('join answered: waiting in the lobby');
+    return answer;
+  }
+
+  /** A join that must be answered "waiting in the lobby". */
+  async waits(request: JoinRequest): Promise<JoinWaiting> {
+    const answer = await this.join(request);
+    if (!answer.ok) throw new Error(`join refused: ${answer.error.code}: ${answer.error.message}`);
+    if (!('waiting' in answer)) throw new Error('join accepted: expected to wait in the lobby');
     return answer;
   }
 

@@ -326,6 +326,17 @@ describe('WordPress plugin on a real WordPress', { timeout: 240_000 }, () => {
     assert.equal(visitorClaims['room'], `${PREFIX}standup`);
     assert.ok(!('role' in visitorClaims) && !('name' in visitorClaims), JSON.stringify(visitorClaims));
     assert.match(visitorTag, /^<peer-call room="wp-standup" server="[^"]+" token="[^"]+"><\/peer-call>$/);
+
+    // The server made the editor a host (the token's role): the editor sees the host controls,
+    // the visitor does not, and both see who the host is.
+    const hostButton = (page: Page) => page.locator('peer-call').locator('[part~="host-button"]');
+    await hostButton(e).waitFor({ timeout: 20_000 });
+    assert.equal(await hostButton(v).count(), 0, 'the visitor has no host controls');
+    assert.equal(await v.locator('peer-call').locator('[part~="host-badge"]').textContent(), 'Host');
+    assert.equal(await v.evaluate(() => document.querySelector('peer-call')!.call.moderation?.host), false);
+    await hostButton(e).click();
+    await e.locator('peer-call').locator('[part~="host-people"] [part~="host-remove-button"]').waitFor();
+    assert.equal(await e.locator('peer-call').locator('[part~="host-people"] li span').first().textContent(), 'Visitor');
   });
 
   test('shortcode page: the same call, the same markup', async () => {
