@@ -38,6 +38,8 @@ export type PeerCallErrorCode =
   | 'removed'
   /** A host did not let this peer in from the lobby. */
   | 'denied'
+  /** Nobody let this peer in from the lobby within the server's wait (its idle timeout, 5 minutes by default). */
+  | 'lobby-timeout'
   /** The join token is missing, expired, or for another room. */
   | 'unauthorized'
   /** The signaling transport refused the join for another reason. */

@@ -162,6 +162,8 @@ function createSignaling(options: SignalingServerOptions, caller: string) {
     idle(peer) {
       const { socket } = peer;
       logger.debug({ socket: socket?.id }, 'closed a connection that stayed out of every room');
+      // One waiting in a lobby learns that nobody let it in (the idle timeout is the lobby's wait).
+      if (peer.waiting !== null) socket?.emit('removed', { code: 'lobby-timeout' });
       socket?.emit('protocol-error', { event: '', code: 'idle', message: 'closed: the connection joined no room in time' });
       socket?.disconnect(true);
     },

@@ -196,8 +196,10 @@ export function serveMembers(ctx: MembersContext): { close(): void } {
     const self: PeerInfo = { id, name };
     peer.id = id;
     if (result.waiting) {
-      // In the lobby: in no room (no peers, no signals, the idle timeout runs), shown to the hosts.
+      // In the lobby: in no room (no peers, no signals), shown to the hosts. The idle timeout
+      // starts again: the wait is that long (app.ts tells the peer when it runs out).
       peer.waiting = request.room;
+      guard.inRoom(socket.conn, false);
       hosts.announce(request.room, { state: result.state, admitted: [], promoted: [] });
       logger.debug({ room: request.room, peer: id }, 'waiting in the lobby');
       return hosts.waitingAnswer(self, resume);

@@ -17,4 +17,5 @@ export const inRoomEn = {
   'signaling.lost': 'Lost the connection to the call server; reconnecting.',
   'error.removed': 'A host removed you from the call.',
   'error.denied': 'A host did not let you in.',
+  'error.lobby-timeout': 'Nobody let you in in time. Join again to knock once more.',
 } as const;

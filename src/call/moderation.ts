@@ -70,7 +70,7 @@ export class Moderation {
       this.#say(action, from, this.#name(from));
     } else {
       const { code, by } = payload as RoomEvents['removed'];
-      host.ended(errorInfo(code, { name: this.#name(by) ?? '' }, { hintKey: null }));
+      host.ended(errorInfo(code, { name: (by && this.#name(by)) || '' }, { hintKey: null }));
     }
     host.changed();
   }

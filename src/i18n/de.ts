@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Sie sind jetzt Host dieses Anrufs',
   'error.removed': 'Ein Host hat Sie aus dem Anruf entfernt.',
   'error.denied': 'Ein Host hat Sie nicht hereingelassen.',
+  'error.lobby-timeout': 'Niemand hat Sie rechtzeitig hereingelassen. Treten Sie erneut bei, um noch einmal anzuklopfen.',
   'host.badge': 'Host',
   'host.controls': 'Host-Steuerung',
   'host.controlsWaiting': '{count, plural, one {Host-Steuerung, # Person wartet} other {Host-Steuerung, # Personen warten}}',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Ahora eres anfitrión de esta llamada',
   'error.removed': 'Un anfitrión te quitó de la llamada.',
   'error.denied': 'Un anfitrión no te dejó entrar.',
+  'error.lobby-timeout': 'Nadie te dejó entrar a tiempo. Vuelve a unirte para llamar otra vez.',
   'host.badge': 'Anfitrión',
   'host.controls': 'Controles del anfitrión',
   'host.controlsWaiting': '{count, plural, one {Controles del anfitrión, # persona esperando} many {Controles del anfitrión, # de personas esperando} other {Controles del anfitrión, # personas esperando}}',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Vous êtes maintenant organisateur de cet appel',
   'error.removed': 'Un organisateur vous a retiré de l’appel.',
   'error.denied': 'Un organisateur ne vous a pas laissé entrer.',
+  'error.lobby-timeout': 'Personne ne vous a fait entrer à temps. Rejoignez de nouveau l’appel pour frapper encore une fois.',
   'host.badge': 'Organisateur',
   'host.controls': 'Commandes de l’organisateur',
   'host.controlsWaiting': '{count, plural, one {Commandes de l’organisateur, # personne en attente} many {Commandes de l’organisateur, # de personnes en attente} other {Commandes de l’organisateur, # personnes en attente}}',

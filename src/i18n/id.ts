@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Anda sekarang menjadi host panggilan ini',
   'error.removed': 'Host mengeluarkan Anda dari panggilan.',
   'error.denied': 'Host tidak mengizinkan Anda masuk.',
+  'error.lobby-timeout': 'Tidak ada yang mengizinkan Anda masuk tepat waktu. Gabung lagi untuk meminta masuk sekali lagi.',
   'host.badge': 'Host',
   'host.controls': 'Kontrol host',
   'host.controlsWaiting': 'Kontrol host, {count} orang menunggu',

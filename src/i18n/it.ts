@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Ora sei un organizzatore di questa chiamata',
   'error.removed': 'Un organizzatore ti ha rimosso dalla chiamata.',
   'error.denied': 'Un organizzatore non ti ha fatto entrare.',
+  'error.lobby-timeout': 'Nessuno ti ha fatto entrare in tempo. Partecipa di nuovo per bussare ancora.',
   'host.badge': 'Organizzatore',
   'host.controls': 'Controlli dell’organizzatore',
   'host.controlsWaiting': '{count, plural, one {Controlli dell’organizzatore, # persona in attesa} many {Controlli dell’organizzatore, # di persone in attesa} other {Controlli dell’organizzatore, # persone in attesa}}',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'あなたはこの通話のホストになりました',
   'error.removed': 'ホストによって通話から削除されました。',
   'error.denied': 'ホストが参加を許可しませんでした。',
+  'error.lobby-timeout': '時間内に誰も入室を許可しませんでした。もう一度参加して、再度リクエストしてください。',
   'host.badge': 'ホスト',
   'host.controls': 'ホストコントロール',
   'host.controlsWaiting': 'ホストコントロール、{count}人が待機中',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': '이제 이 통화의 호스트입니다',
   'error.removed': '호스트가 나를 통화에서 내보냈습니다.',
   'error.denied': '호스트가 입장을 허락하지 않았습니다.',
+  'error.lobby-timeout': '제시간에 아무도 입장을 허락하지 않았습니다. 다시 참가하여 한 번 더 요청하세요.',
   'host.badge': '호스트',
   'host.controls': '호스트 제어',
   'host.controlsWaiting': '호스트 제어, {count}명 대기 중',

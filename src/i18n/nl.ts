@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Je bent nu organisator van dit gesprek',
   'error.removed': 'Een organisator heeft je uit het gesprek verwijderd.',
   'error.denied': 'Een organisator heeft je niet binnengelaten.',
+  'error.lobby-timeout': 'Niemand heeft je op tijd binnengelaten. Neem opnieuw deel om nog een keer aan te kloppen.',
   'host.badge': 'Organisator',
   'host.controls': 'Organisatoropties',
   'host.controlsWaiting': '{count, plural, one {Organisatoropties, # persoon wacht} other {Organisatoropties, # personen wachten}}',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Jesteś teraz organizatorem tej rozmowy',
   'error.removed': 'Organizator usunął Cię z rozmowy.',
   'error.denied': 'Organizator nie wpuścił Cię do rozmowy.',
+  'error.lobby-timeout': 'Nikt nie wpuścił Cię na czas. Dołącz ponownie, aby zapukać jeszcze raz.',
   'host.badge': 'Organizator',
   'host.controls': 'Opcje organizatora',
   'host.controlsWaiting': '{count, plural, one {Opcje organizatora, # osoba czeka} few {Opcje organizatora, # osoby czekają} many {Opcje organizatora, # osób czeka} other {Opcje organizatora, # osoby czeka}}',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Agora você é organizador desta chamada',
   'error.removed': 'Um organizador removeu você da chamada.',
   'error.denied': 'Um organizador não deixou você entrar.',
+  'error.lobby-timeout': 'Ninguém deixou você entrar a tempo. Entre de novo para pedir entrada outra vez.',
   'host.badge': 'Organizador',
   'host.controls': 'Controles do organizador',
   'host.controlsWaiting': '{count, plural, one {Controles do organizador, # pessoa aguardando} many {Controles do organizador, # de pessoas aguardando} other {Controles do organizador, # pessoas aguardando}}',

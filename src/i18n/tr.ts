@@ -231,6 +231,7 @@ export default {
   'announce.host.host': 'Artık bu görüşmenin moderatörüsünüz',
   'error.removed': 'Bir moderatör sizi görüşmeden çıkardı.',
   'error.denied': 'Bir moderatör sizi içeri almadı.',
+  'error.lobby-timeout': 'Kimse sizi zamanında içeri almadı. Yeniden istemek için tekrar katılın.',
   'host.badge': 'Moderatör',
   'host.controls': 'Moderatör kontrolleri',
   'host.controlsWaiting': '{count, plural, one {Moderatör kontrolleri, # kişi bekliyor} other {Moderatör kontrolleri, # kişi bekliyor}}',

@@ -231,6 +231,7 @@ export default {
   'announce.host.host': '您现在是此通话的主持人',
   'error.removed': '主持人已将您移出通话。',
   'error.denied': '主持人未允许您进入。',
+  'error.lobby-timeout': '没有人及时让你进入。请重新加入以再次请求进入。',
   'host.badge': '主持人',
   'host.controls': '主持人控制',
   'host.controlsWaiting': '主持人控制，{count} 人正在等待',

@@ -223,12 +223,14 @@ export interface HostAsk {
 
 /**
  * `removed`: a host took this peer out of the room (`removed`) or turned it away from the
- * lobby (`denied`); the server closes the connection next.
+ * lobby (`denied`), or it waited in the lobby for the idle timeout (`lobby-timeout`); the
+ * server closes the connection next.
  */
 export interface RemovedNotice {
-  code: 'removed' | 'denied';
-  /** The host that did it. */
-  by: string;
+  /** `lobby-timeout`: nobody let this waiting peer in within the server's idle timeout. */
+  code: 'removed' | 'denied' | 'lobby-timeout';
+  /** The host that did it (absent for `lobby-timeout`). */
+  by?: string;
 }
 
 export interface SessionDescription {

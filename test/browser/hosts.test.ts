@@ -68,6 +68,29 @@ describe('hosts', function () {
     await until(() => !guest.call.cameraOn, 'the camera stayed on');
   });
 
+  it('ends a wait in the lobby that nobody answers, and says so', async () => {
+    // A server whose idle timeout (the lobby's wait) is short.
+    const quick = await startServer({ joinSecret: SECRET, idleTimeoutMs: 1_500 });
+    try {
+      const room = newRoom('host');
+      const join = async (name: string, role?: 'host') =>
+        fixture<PeerCallElement>(html`<peer-call room=${room} name=${name} server=${quick}
+          .token=${await mintToken(SECRET, room, 600, { name, ...(role && { role }) })} autojoin></peer-call>`);
+      const host = await join('Hana', 'host');
+      await until(() => host.state === 'joined' && !!host.call.moderation?.host, 'the host is not in');
+      await host.call.moderate('lobby-on');
+      const knocker = await join('Kim');
+      await until(() => !!knocker.call.moderation?.knocking, 'not waiting');
+      await until(() => knocker.state === 'error', 'still waiting', 10_000);
+      expect(knocker.call.error?.code).to.equal('lobby-timeout');
+      await knocker.updateComplete;
+      expect(q(knocker, '.panel')?.textContent).to.contain('Nobody let you in in time.');
+      await until(() => host.call.moderation!.waiting.length === 0, 'the host still sees it waiting');
+    } finally {
+      await stopServer(quick);
+    }
+  });
+
   it('refuses a guest the host actions, on the server', async () => {
     const room = newRoom('host');
     const host = await member(room, 'Hana', 'host');

@@ -124,8 +124,11 @@ describe('languages', () => {
     await speaks(es, 'es');
     await speaks(ko, 'ko');
     const tr = async (tag: string) => (await catalogs[tag]!()).default as Record<string, string>;
-    expect(shadow(es).querySelector('[part~="join-button"]')!.textContent!.trim()).to.equal((await tr('es'))['prejoin.join']);
-    expect(shadow(ko).querySelector('[part~="join-button"]')!.textContent!.trim()).to.equal((await tr('ko'))['prejoin.join']);
+    // The button says "Join" once the preview has its camera (before, "Waiting for permission…"; a loaded machine takes a while).
+    const joinText = (el: El) => shadow(el).querySelector('[part~="join-button"]')?.textContent?.trim();
+    const [esJoin, koJoin] = [(await tr('es'))['prejoin.join'], (await tr('ko'))['prejoin.join']];
+    await until(() => joinText(es) === esJoin, `es: ${joinText(es)}`);
+    await until(() => joinText(ko) === koJoin, `ko: ${joinText(ko)}`);
     // No lang anywhere above it: navigator.languages (English in this browser).
     const plain = document.createElement('peer-call') as El;
     const bare = document.createElement('div');

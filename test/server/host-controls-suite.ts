@@ -269,9 +269,12 @@ export function hostControls(deploy: Deploy) {
     await w2.waits({ room, token: await token(room) });
     const w3 = await connect(d.otherUrl);
     refusedWith(await w3.join({ room, token: await token(room) }), 'room-full');
-    // Waiting is being in no room: the idle timeout closes it, and the hosts see it go.
+    // Waiting is being in no room: the idle timeout (counted from the join that started the
+    // wait) closes it, the waiter is told nobody let it in, and the hosts see it go.
     const [idle] = await w1.waitFor('protocol-error', undefined, 5000);
     assert.equal((idle as { code: string }).code, 'idle');
+    const [expired] = await w1.waitFor('removed');
+    assert.deepEqual(expired, { code: 'lobby-timeout' });
     await w1.waitForDisconnect();
     await host.waitFor('room', roomWhere((s) => waitingIds(s).length === 0), 5000);
   });
