@@ -116,7 +116,9 @@ describe('negotiation', () => {
         return el;
       };
       const a = add('Ada');
-      await until(() => a.state === 'prejoin', 'no prejoin');
+      // The preview's camera first: a capture still running when the join answers (a loaded
+      // machine) would hold 'joined' back past the offer Ada prepares, and blur what is counted.
+      await until(() => a.state === 'prejoin' && a.localStream.getTracks().length === 2, 'no preview');
       let madeAtJoined = -1;
       a.addEventListener('peer-call-joined', () => (madeAtJoined = made.length), { once: true });
       await a.join();
