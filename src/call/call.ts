@@ -393,6 +393,9 @@ export class Call extends EventTarget {
     // capture, not a capture followed by the signaling's round trips.
     const captured = capturing ? this.#capture(this.#wanted()) : undefined;
     const joining = this.#joinSession(run, o.room);
+    // Its sentences (a link's errors, the transport's words) may be said from the first
+    // negotiation on: the part comes now, its watchers start later (#watchLater).
+    parts['in-room']().catch(() => {});
     if (captured) {
       const ok = await captured;
       if (run.aborted) return;

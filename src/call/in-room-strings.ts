@@ -1,9 +1,9 @@
 /**
  * Sentences the Call (and its transport) says only once it is in a room: they come with the
  * Call's in-room part (./in-room.ts), for the element and for headless pages alike, not with
- * the first load, and join the catalog (src/strings.ts) when it loads. (The in-room part is
- * asked for a moment after a join answers, or by the first room event; errors are worded
- * when read, so one said earlier is in these words by the time it shows.) Same rules as the catalog.
+ * the first load, and join the catalog (src/strings.ts) when it loads. The Call asks for the
+ * part when joining starts, so it is there before a link's first negotiation; errors are
+ * worded when read in any case. Same rules as the catalog.
  */
 export const inRoomEn = {
   'error.turn-failed': 'TURN looks misconfigured: no relay candidate for the connection to {name} ({detail}).',

@@ -6,7 +6,7 @@
  * its own (scripts/rollup-parts.mjs).
  */
 export const parts = {
-  /** Who is speaking, each link's statistics and quality (./in-room.ts). */
+  /** Who is speaking, each link's statistics and quality, the room's hosts, the in-room sentences (./in-room.ts): asked for when joining starts. */
   'in-room': () => import('./in-room.js'),
   /** Files between peers (./file-transfers.ts): when one is first sent, or offered to us. */
   files: () => import('./file-transfers.js'),
