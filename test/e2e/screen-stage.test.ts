@@ -73,7 +73,9 @@ describe('a shared screen on the stage', () => {
     await b.locator('peer-call').locator('[part~="screen-button"]').click();
     await until(b, () => document.querySelector('peer-call')!.localStream.getAudioTracks()[0]?.label !== document.querySelector('peer-call')!.call.media.microphone?.label);
     assert.equal(await b.evaluate(() => document.querySelector('peer-call')!.call.microphoneOn), false);
-    const sharing = await heard();
+    // The mix takes a moment to reach the other side (a loaded machine: more than one window).
+    let sharing = 0;
+    for (let window = 0; window < 5 && !(sharing > muted * 10 + 1e-4); window++) sharing = await heard();
     assert.ok(sharing > muted * 10 + 1e-4, `the screen's sound did not arrive: energy ${sharing} while sharing, ${muted} before`);
     // The sharing stops (as with the browser's own "Stop sharing"): the microphone is sent again, muted.
     await b.evaluate(() => document.querySelector('peer-call')!.toggleScreenShare(false));
